@@ -1,0 +1,318 @@
+"""BaseRecurrentEstimator: shared parameters, the fit template and the skorch net."""
+
+import contextlib
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    _check_sample_weight,
+    _get_feature_names,
+    check_is_fitted,
+)
+from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
+from skorch.dataset import ValidSplit
+
+from sklearn_rnn._net import NonFiniteLossStop, SequenceNet, ValidationScore
+from sklearn_rnn._sequences import SequenceData, check_sequences, iter_batch_indices
+
+_SEED_MAX = 2**31 - 1
+# Per-step work (multiply-adds) below which one torch thread beats several.
+_SINGLE_THREAD_WORK = 2_000_000
+
+
+def _noop(*args, **kwargs):
+    """Sink that prints nothing."""
+
+
+def resolve_device(device):
+    """Return a torch device string for ``device`` ("auto" picks cuda when available)."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a valid torch device; use 'auto', 'cpu' or 'cuda'."
+        ) from exc
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but CUDA is not available; use "
+            "device='auto' or 'cpu'."
+        )
+    return str(dev)
+
+
+@contextlib.contextmanager
+def torch_threads(n_threads):
+    """Use ``n_threads`` torch threads inside the block, then restore the old count."""
+    old = torch.get_num_threads()
+    if n_threads is None or n_threads == old:
+        yield
+        return
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+@contextlib.contextmanager
+def seeded(seed, device):
+    """Seed torch inside the block without changing the caller's random state."""
+    devices = []
+    if device.startswith("cuda"):
+        devices = [torch.device(device).index or torch.cuda.current_device()]
+    with torch.random.fork_rng(devices=devices):
+        torch.random.default_generator.manual_seed(seed)
+        if devices:
+            with torch.cuda.device(devices[0]):
+                torch.cuda.manual_seed(seed)
+        yield
+
+
+class BaseRecurrentEstimator(BaseEstimator):
+    """Shared machinery of the recurrent estimators. Not for direct use.
+
+    Subclasses define ``__init__`` (listing every parameter, as scikit-learn
+    requires) and the hooks ``_make_module``, ``_make_criterion``,
+    ``_encode_targets`` and, for early stopping, ``_valid_score_fns``.
+    """
+
+    _parameter_constraints = {
+        "cell": [StrOptions({"lstm", "gru", "rnn"})],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "device": [str, torch.device],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+    }
+
+    # ------------------------------------------------------------------ tags
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = True
+        tags.input_tags.three_d_array = True
+        return tags
+
+    # ------------------------------------------------------------ input layer
+    @property
+    def _tokens(self):
+        return self.embedding_dim is not None
+
+    def _check_X(self, X, *, reset):
+        """Validate ``X``; return ``(SequenceData, fit_info)``.
+
+        ``fit_info`` holds the input description to store as fitted attributes
+        when ``reset`` (fit); at predict it is checked against them instead.
+        """
+        padded, lengths, layout = check_sequences(X, tokens=self._tokens)
+        n_step_features = 1 if self._tokens else padded.shape[2]
+        info = {}
+        if reset:
+            info["_n_step_features"] = n_step_features
+            info["_fit_layout"] = layout
+            info["n_features_in_"] = padded.shape[1] if layout == "table" else n_step_features
+            names = _get_feature_names(X) if layout == "table" else None
+            if names is not None:
+                info["feature_names_in_"] = names
+            if self._tokens:
+                info["vocabulary_size_"] = int(padded.max()) + 2
+        else:
+            if self._fit_layout == "table" and layout == "table":
+                _check_feature_names(self, X, reset=False)
+                _check_n_features(self, X, reset=False)
+            if n_step_features != self._n_step_features:
+                raise ValueError(
+                    f"X has {n_step_features} features, but {type(self).__name__} is "
+                    f"expecting {self._n_step_features} features as input (features "
+                    "per time step)."
+                )
+            if self._tokens:
+                unknown = self.vocabulary_size_ - 1
+                padded[padded > unknown] = unknown
+        return SequenceData(torch.from_numpy(padded), lengths), info
+
+    # ------------------------------------------------------------ fit template
+    def _encoder_params(self, info):
+        params = dict(
+            input_size=info["_n_step_features"],
+            hidden_size=self.hidden_size,
+            cell=self.cell,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+        )
+        if self._tokens:
+            params.update(
+                num_embeddings=info["vocabulary_size_"], embedding_dim=self.embedding_dim
+            )
+        return params
+
+    def _resolve_n_threads(self, n_step_features):
+        """Threads for torch: ``n_threads``, or 1 for models too small to gain from more."""
+        if self.n_threads is not None:
+            return self.n_threads
+        gates = {"lstm": 4, "gru": 3, "rnn": 1}[self.cell]
+        in_size = self.embedding_dim or n_step_features
+        work = self.batch_size * gates * self.hidden_size * (in_size + self.hidden_size)
+        work *= 2 if self.bidirectional else 1
+        return 1 if work < _SINGLE_THREAD_WORK else None
+
+    def _callbacks(self):
+        callbacks = [("nonfinite_loss", NonFiniteLossStop())]
+        if self.clip_grad_norm is not None:
+            callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
+        if self.early_stopping:
+            batch_stats, score = self._valid_score_fns()
+            callbacks.append(("valid_score", ValidationScore(batch_stats, score)))
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss",
+                        patience=self.n_iter_no_change,
+                        threshold=self.tol,
+                        threshold_mode="abs",
+                        load_best=True,
+                        sink=print if self.verbose else _noop,
+                    ),
+                )
+            )
+        if self.verbose:
+            callbacks.append(("progress_bar", ProgressBar()))
+        return callbacks
+
+    def _make_net(self, info, n_outputs_info, seeds, device, stratify):
+        module = self._make_module(info, n_outputs_info)
+        train_split = None
+        if self.early_stopping:
+            train_split = ValidSplit(
+                self.validation_fraction, stratified=stratify, random_state=seeds[2]
+            )
+        return SequenceNet(
+            module=module,
+            criterion=self._make_criterion(),
+            optimizer=torch.optim.Adam,
+            lr=self.learning_rate_init,
+            optimizer__weight_decay=self.alpha,
+            max_epochs=self.max_iter,
+            batch_size=self.batch_size,
+            train_split=train_split,
+            callbacks=self._callbacks(),
+            device=device,
+            verbose=int(self.verbose),
+            shuffle_seed=seeds[1],
+        )
+
+    def _fit(self, X, y, sample_weight=None):
+        """The fit template: validate, encode targets, build or reuse the net, train."""
+        data, info = self._check_X(X, reset=True)
+        n = len(data)
+        y_t, split_y, target_info = self._encode_targets(y, n, data.lengths)
+        weights = self._sample_weights(sample_weight, n, split_y, target_info)
+        data = data.with_targets(y_t, weights)
+        device = resolve_device(self.device)
+        seeds = check_random_state(self.random_state).randint(_SEED_MAX, size=3)
+        n_threads = self._resolve_n_threads(info["_n_step_features"])
+        warm = self.warm_start and self._warm_start_compatible(info, target_info)
+        stratify = self.early_stopping and self._can_stratify(split_y)
+        with torch_threads(n_threads), seeded(int(seeds[0]), device):
+            if warm:
+                net = self.net_
+                net.max_epochs = self.max_iter
+                net.batch_size = self.batch_size
+                net.partial_fit(data, split_y if stratify else None)
+            else:
+                net = self._make_net(info, target_info, seeds, device, stratify)
+                net.fit(data, split_y if stratify else None)
+        history = net.history
+        info.update(target_info)
+        info["net_"] = net
+        info["n_iter_"] = len(history)
+        info["loss_curve_"] = [float(v) for v in history[:, "train_loss"]]
+        if self.early_stopping:
+            info["validation_scores_"] = [float(v) for v in history[:, "valid_score"]]
+            info["best_loss_"] = float(min(history[:, "valid_loss"]))
+        else:
+            info["best_loss_"] = min(info["loss_curve_"])
+        for key in ("feature_names_in_", "validation_scores_"):
+            if key not in info and hasattr(self, key):
+                delattr(self, key)
+        self.__dict__.update(info)
+        return self
+
+    def _warm_start_compatible(self, info, target_info):
+        if not hasattr(self, "net_"):
+            return False
+        same = self._n_step_features == info["_n_step_features"] and all(
+            np.array_equal(getattr(self, k), v) for k, v in target_info.items()
+        )
+        if not same:
+            raise ValueError(
+                "warm_start=True, but the features or targets differ from the previous "
+                "fit; set warm_start=False to fit a new model."
+            )
+        return True
+
+    def _can_stratify(self, split_y):
+        return False
+
+    def _sample_weights(self, sample_weight, n, y_enc, target_info):
+        if sample_weight is None:
+            return None
+        sw = _check_sample_weight(
+            sample_weight, np.empty((n, 0)), dtype=np.float32, ensure_non_negative=True
+        )
+        if sw.sum() <= 0:
+            raise ValueError("sample_weight must have a positive sum.")
+        return torch.from_numpy(np.ascontiguousarray(sw, dtype=np.float32))
+
+    # -------------------------------------------------------------- inference
+    def _forward(self, X, method="forward"):
+        """Run ``module_.<method>`` over ``X`` in batches, in the order of ``X``.
+
+        Returns a CPU tensor. Batches follow descending length, each trimmed
+        to its longest sequence, as in training.
+        """
+        check_is_fitted(self, "net_")
+        data, _ = self._check_X(X, reset=False)
+        module = self.net_.module_
+        fn = getattr(module, method)
+        device = self.net_.device
+        batches = iter_batch_indices(data.lengths, self.net_.batch_size)
+        was_training = module.training
+        module.eval()
+        outputs = []
+        try:
+            with torch_threads(self._resolve_n_threads(self._n_step_features)):
+                with torch.inference_mode():
+                    for idx in batches:
+                        inputs, _ = data.batch(idx)
+                        out = fn(inputs["X"].to(device), inputs["lengths"].to(device))
+                        outputs.append(out.cpu())
+        finally:
+            module.train(was_training)
+        out = torch.cat(outputs)
+        if not data.equal_lengths:
+            order = torch.from_numpy(np.concatenate(batches))
+            out = torch.empty_like(out).index_copy_(0, order, out)
+        return out

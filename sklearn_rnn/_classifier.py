@@ -1,0 +1,331 @@
+"""LSTMClassifier: one label per sequence."""
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils import TransformerTags
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+from torch import nn
+
+from sklearn_rnn._base import BaseRecurrentEstimator
+from sklearn_rnn.modules import SequenceClassifierModule
+
+
+def _accuracy_stats(y_pred, y_true):
+    return torch.stack(
+        [(y_pred.argmax(1) == y_true).sum().float(), torch.tensor(float(len(y_true)))]
+    )
+
+
+def _accuracy(stats):
+    return stats[0] / stats[1]
+
+
+class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
+    """Recurrent neural network classifier: one label per sequence.
+
+    A recurrent encoder (LSTM, GRU or vanilla RNN; stacked, optionally
+    bidirectional) reads each sequence; a linear layer on the state after the
+    last *real* step gives the class scores. Padding never changes a result.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell. "rnn" is ``h_t = tanh(b + W h_{t-1} + U x_t)``.
+    hidden_size : int, default=64
+        Hidden units per layer and direction.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    bidirectional : bool, default=False
+        Read each sequence in both directions.
+    dropout : float, default=0.0
+        Dropout between stacked layers and before the output layer.
+    embedding_dim : int, default=None
+        Size of a learned token embedding when ``X`` holds integer token ids;
+        None for numeric features.
+    max_iter : int, default=50
+        Number of epochs.
+    batch_size : int, default=64
+        Sequences per mini-batch (also used for prediction).
+    learning_rate_init : float, default=1e-3
+        Adam step size.
+    alpha : float, default=0.0
+        L2 penalty (Adam weight decay).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified) and stop when
+        the validation loss has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs; the best weights are kept.
+    validation_fraction : float, default=0.1
+        Held-out share for early stopping.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss that counts as improvement.
+    clip_grad_norm : float, default=None
+        Clip the gradient norm to this value (against exploding gradients);
+        None for no clipping.
+    device : str, default="auto"
+        Torch device; "auto" uses CUDA when available.
+    n_threads : int, default=None
+        Torch threads used while fitting and predicting (restored afterwards).
+        None uses one thread for small models (where more threads only add
+        overhead) and torch's current setting otherwise.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, dropout, shuffling and the validation split. Fitting
+        never changes the caller's global torch random state.
+    verbose : int, default=0
+        Print a per-epoch log and a progress bar when > 0.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next call to ``fit``.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    net_ : skorch.NeuralNet
+        The trained skorch net; its ``module_`` is the torch module.
+    n_features_in_ : int
+        Features per time step; for a 2-D table ``X``, its number of columns.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a DataFrame ``X`` given to ``fit``.
+    vocabulary_size_ : int
+        Rows of the token embedding (largest id seen at fit + 2; the last row
+        stands for ids unseen at fit). Only with ``embedding_dim``.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        Mean training loss of each epoch.
+    validation_scores_ : list of float
+        Validation accuracy of each epoch (only with ``early_stopping``).
+    best_loss_ : float
+        Lowest training loss, or lowest validation loss with ``early_stopping``.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : Feed-forward classifier on vectors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import LSTMClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = [rng.normal(size=(rng.randint(5, 15), 2)) for _ in range(60)]
+    >>> y = np.array(["up" if x[:, 0].sum() > 0 else "down" for x in X])
+    >>> clf = LSTMClassifier(hidden_size=8, max_iter=30, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    >>> clf.transform(X[:3]).shape
+    (3, 8)
+    """
+
+    _parameter_constraints = {
+        **BaseRecurrentEstimator._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags = TransformerTags(preserves_dtype=["float32"])
+        return tags
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        embedding_dim=None,
+        max_iter=50,
+        batch_size=64,
+        learning_rate_init=1e-3,
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        clip_grad_norm=None,
+        device="auto",
+        n_threads=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        class_weight=None,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.embedding_dim = embedding_dim
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.alpha = alpha
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.clip_grad_norm = clip_grad_norm
+        self.device = device
+        self.n_threads = n_threads
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.class_weight = class_weight
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the classifier.
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences: a 3-D array ``(n_samples, n_timesteps, n_features)``, a
+            2-D array or DataFrame ``(n_samples, n_timesteps)`` of univariate
+            sequences, a list of ``(T_i, n_features)`` or ``(T_i,)`` arrays,
+            or token-id sequences when ``embedding_dim`` is set.
+        y : array-like of shape (n_samples,)
+            One label per sequence.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : LSTMClassifier
+            The fitted classifier.
+        """
+        return self._fit(X, y, sample_weight)
+
+    # ----------------------------------------------------------------- hooks
+    def _encode_targets(self, y, n, lengths):
+        if y is None:
+            raise ValueError("LSTMClassifier requires y to be passed, but the target y is None.")
+        y = column_or_1d(y, warn=True)
+        if len(y) != n:
+            raise ValueError(f"X has {n} sequences but y has {len(y)} labels; they must match.")
+        check_classification_targets(y)
+        classes, y_enc = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
+            raise ValueError(
+                "LSTMClassifier needs samples of at least 2 classes in the data, but "
+                f"the data contains only one class: {classes[0]!r}."
+            )
+        return torch.from_numpy(y_enc.astype(np.int64)), y_enc, {"classes_": classes}
+
+    def _sample_weights(self, sample_weight, n, y_enc, target_info):
+        sw = super()._sample_weights(sample_weight, n, y_enc, target_info)
+        if self.class_weight is None:
+            return sw
+        classes = target_info["classes_"]
+        cw = compute_class_weight(self.class_weight, classes=classes, y=classes[y_enc])
+        w = torch.from_numpy(cw[y_enc].astype(np.float32))
+        return w if sw is None else w * sw
+
+    def _can_stratify(self, split_y):
+        counts = np.bincount(split_y)
+        return bool(counts.min() >= 2)
+
+    def _make_module(self, info, target_info):
+        return SequenceClassifierModule(
+            n_classes=len(target_info["classes_"]),
+            dropout=self.dropout,
+            **self._encoder_params(info),
+        )
+
+    def _make_criterion(self):
+        return nn.CrossEntropyLoss(reduction="none")
+
+    def _valid_score_fns(self):
+        return _accuracy_stats, _accuracy
+
+    # ------------------------------------------------------------- inference
+    def predict_proba(self, X):
+        """Class probabilities of each sequence.
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences, in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities, columns in the order of ``classes_``.
+        """
+        return torch.softmax(self._forward(X), dim=1).numpy().astype(np.float64)
+
+    def predict(self, X):
+        """Predict one label per sequence.
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences, in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted labels (the original label values).
+        """
+        check_is_fitted(self, "net_")
+        return self.classes_[self._forward(X).argmax(dim=1).numpy()]
+
+    def transform(self, X):
+        """Learned embedding of each sequence.
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences, in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        embedding : ndarray of shape (n_samples, hidden_size * n_directions)
+            The top layer's state after each sequence's last real step
+            (forward and backward directions concatenated when bidirectional).
+        """
+        return self._forward(X, method="embed").numpy()
+
+    def fit_transform(self, X, y, sample_weight=None):
+        """Fit the classifier, then return the embedding of ``X``.
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences, in any format accepted by :meth:`fit`.
+        y : array-like of shape (n_samples,)
+            One label per sequence.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        embedding : ndarray of shape (n_samples, hidden_size * n_directions)
+            See :meth:`transform`.
+        """
+        return self.fit(X, y, sample_weight=sample_weight).transform(X)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the embedding columns given by :meth:`transform`.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``["lstmclassifier0", "lstmclassifier1", ...]``.
+        """
+        check_is_fitted(self, "net_")
+        n_out = self.net_.module_.encoder.output_size
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(n_out)], dtype=object)

@@ -1,0 +1,157 @@
+"""The skorch net the estimators hold, and the callbacks they add to it.
+
+Only batching and the loss are replaced (through skorch's own extension
+points ``get_iterator`` and ``get_loss``); callbacks, history, early
+stopping, clipping and checkpoints stay skorch's.
+"""
+
+import math
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import Callback
+
+from sklearn_rnn._sequences import SequenceData, iter_batch_indices
+
+
+class BatchIterator:
+    """Re-iterable batches of a :class:`SequenceData` or a ``Subset`` of one.
+
+    Batches are taken by indexing whole tensors (no per-sample
+    ``__getitem__`` or collation) and trimmed to their longest sequence.
+
+    Parameters
+    ----------
+    dataset : SequenceData or torch.utils.data.Subset
+        The data.
+    batch_size : int
+        Samples per batch.
+    shuffle : bool
+        Whether to shuffle (training) or keep descending-length order.
+    rng : numpy.random.Generator or None
+        Shuffling randomness.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle, rng):
+        if isinstance(dataset, torch.utils.data.Subset):
+            self.data = dataset.dataset
+            self.indices = np.asarray(dataset.indices, dtype=np.int64)
+        else:
+            self.data = dataset
+            self.indices = np.arange(len(dataset))
+        self.lengths = self.data.lengths[self.indices]
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.rng = rng
+
+    def __len__(self):
+        return math.ceil(len(self.indices) / self.batch_size)
+
+    def __iter__(self):
+        batches = iter_batch_indices(
+            self.lengths, self.batch_size, shuffle=self.shuffle, rng=self.rng
+        )
+        for batch in batches:
+            yield self.data.batch(self.indices[batch])
+
+
+class SequenceNet(NeuralNet):
+    """skorch ``NeuralNet`` with tensor-indexed, length-bucketed batches.
+
+    Parameters
+    ----------
+    shuffle_seed : int, default=None
+        Seed of the batch shuffling.
+    **kwargs : dict
+        Passed to :class:`skorch.NeuralNet`.
+    """
+
+    def __init__(self, *args, shuffle_seed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shuffle_seed = shuffle_seed
+
+    def initialize(self):
+        """Initialize the net and the shuffling random generator."""
+        self.shuffle_rng_ = np.random.default_rng(self.shuffle_seed)
+        return super().initialize()
+
+    def get_dataset(self, X, y=None):
+        """Return ``X``, which is already a :class:`SequenceData`."""
+        if not isinstance(X, SequenceData):
+            raise TypeError("SequenceNet expects a SequenceData.")
+        return X
+
+    def get_iterator(self, dataset, training=False):
+        """Return tensor-indexed batches, shuffled when training."""
+        return BatchIterator(
+            dataset,
+            self.batch_size,
+            shuffle=training,
+            rng=self.shuffle_rng_ if training else None,
+        )
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """Criterion on the batch, weighted when sample weights are given.
+
+        With weights the per-sample losses (criterion with
+        ``reduction="none"``) are averaged with those weights.
+        """
+        if isinstance(y_true, dict):
+            y = y_true["y"].to(y_pred.device, non_blocking=True)
+            w = y_true["sample_weight"].to(y_pred.device, non_blocking=True)
+            losses = self.criterion_(y_pred, y)
+            losses = losses.reshape(len(w), -1).mean(dim=1)
+            return (losses * w).sum() / w.sum()
+        y_true = y_true.to(y_pred.device, non_blocking=True)
+        return self.criterion_(y_pred, y_true).mean()
+
+
+class NonFiniteLossStop(Callback):
+    """Stop training with an error when the training loss is NaN or infinite."""
+
+    def on_epoch_end(self, net, **kwargs):
+        """Raise ``FloatingPointError`` if the epoch's mean loss is not finite."""
+        loss = net.history[-1, "train_loss"]
+        if not math.isfinite(loss):
+            epoch = net.history[-1, "epoch"]
+            raise FloatingPointError(
+                f"The training loss became {loss} in epoch {epoch}; training was "
+                "stopped. Set clip_grad_norm (e.g. 1.0) to clip exploding "
+                "gradients, or use a smaller learning_rate_init."
+            )
+
+
+class ValidationScore(Callback):
+    """Record a score on the validation batches, from the outputs already computed.
+
+    Parameters
+    ----------
+    batch_stats : callable
+        ``batch_stats(y_pred, y_true) -> torch.Tensor`` of sufficient statistics,
+        summed over batches.
+    score : callable
+        ``score(stats) -> float``.
+    """
+
+    def __init__(self, batch_stats, score):
+        self.batch_stats = batch_stats
+        self.score = score
+
+    def on_epoch_begin(self, net, **kwargs):
+        """Reset the statistics."""
+        self.stats_ = None
+
+    def on_batch_end(self, net, batch, training, y_pred=None, **kwargs):
+        """Add the statistics of one validation batch."""
+        if training:
+            return
+        y_true = batch[1]["y"] if isinstance(batch[1], dict) else batch[1]
+        with torch.no_grad():
+            stats = self.batch_stats(y_pred, y_true.to(y_pred.device))
+        self.stats_ = stats if self.stats_ is None else self.stats_ + stats
+
+    def on_epoch_end(self, net, dataset_valid=None, **kwargs):
+        """Write ``valid_score`` into the history."""
+        if self.stats_ is not None:
+            net.history.record("valid_score", float(self.score(self.stats_.cpu())))

@@ -1,0 +1,355 @@
+"""Sequence input layer: validation, padding, lengths and length-bucketed batches.
+
+Every estimator turns its ``X`` into a :class:`SequenceData` through
+:func:`check_sequences`, so all of them accept the same formats and raise the
+same errors. This module depends on numpy and torch only.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+__all__ = [
+    "SequenceData",
+    "check_sequences",
+    "iter_batch_indices",
+    "reverse_within_length",
+]
+
+_NUMERIC_KINDS = "biuf"
+
+
+def _describe(name, i=None):
+    return name if i is None else f"{name}[{i}]"
+
+
+def _as_numeric(a, name, tokens):
+    """Convert one array-like to a numeric numpy array with a clear error."""
+    if isinstance(a, torch.Tensor):
+        a = a.detach().cpu().numpy()
+    a = np.asarray(a)
+    if a.dtype.kind in "US" or (
+        a.dtype.kind == "O" and a.size and isinstance(a.flat[0], (str, bytes))
+    ):
+        raise ValueError(
+            f"{name} contains strings, but numeric sequences are expected. "
+            "Turn text into token ids first (e.g. with "
+            "sklearn_rnn.preprocessing.TokenSequenceVectorizer) and set embedding_dim."
+        )
+    if a.dtype.kind == "c":
+        raise ValueError(
+            f"Complex data not supported: {name} contains complex numbers; only real "
+            "values are supported."
+        )
+    if a.dtype.kind not in _NUMERIC_KINDS:
+        # object arrays of numbers: let numpy raise its own TypeError for bad objects
+        a = a.astype(np.float64)
+    if tokens:
+        if a.dtype.kind == "f":
+            if not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
+                raise ValueError(
+                    f"{name} must hold integer token ids when embedding_dim is set; "
+                    "found non-integer values."
+                )
+        if a.size and a.min() < 0:
+            raise ValueError(f"{name} contains negative token ids; token ids must be >= 0.")
+        return a.astype(np.int64, copy=False)
+    return a
+
+
+def _check_finite(a, name):
+    if a.dtype.kind == "f":
+        finite = np.isfinite(a)
+        if not finite.all():
+            if np.isnan(a).any():
+                raise ValueError(f"Input {name} contains NaN. Remove or impute missing values.")
+            raise ValueError(f"Input {name} contains infinity or a value too large for float32.")
+
+
+class SequenceData(torch.utils.data.Dataset):
+    """Padded sequences with their lengths, and optional targets and weights.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n_samples, max_length, n_features) or (n_samples, max_length)
+        Padded float features, or padded int64 token ids.
+    lengths : ndarray of shape (n_samples,)
+        Number of real time steps of each sequence.
+    y : torch.Tensor, default=None
+        Targets, indexed along the first axis.
+    sample_weight : torch.Tensor, default=None
+        Per-sample weights.
+    """
+
+    def __init__(self, X, lengths, y=None, sample_weight=None):
+        self.X = X
+        self.lengths = np.asarray(lengths, dtype=np.int64)
+        self.lengths_t = torch.from_numpy(self.lengths)
+        self.y = y
+        self.sample_weight = sample_weight
+
+    def __len__(self):
+        return len(self.lengths)
+
+    def __getitem__(self, i):
+        return self.batch(np.atleast_1d(i))
+
+    @property
+    def equal_lengths(self):
+        """bool : Whether every sequence has the same length."""
+        return len(self.lengths) == 0 or self.lengths.min() == self.lengths.max()
+
+    def with_targets(self, y=None, sample_weight=None):
+        """Return the same sequences with other targets (no copy of X)."""
+        return SequenceData(self.X, self.lengths, y, sample_weight)
+
+    def batch(self, idx):
+        """Return ``(inputs, targets)`` for the samples ``idx``.
+
+        The time axis is trimmed to the longest sequence of the batch.
+        """
+        max_len = int(self.lengths[idx].max())
+        X = self.X if max_len == self.X.shape[1] else self.X[:, :max_len]
+        idx_t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
+        inputs = {"X": X[idx_t], "lengths": self.lengths_t[idx_t]}
+        if self.y is None:
+            return inputs, None
+        y = self.y[idx_t]
+        if self.sample_weight is None:
+            return inputs, y
+        return inputs, {"y": y, "sample_weight": self.sample_weight[idx_t]}
+
+
+def iter_batch_indices(lengths, batch_size, *, shuffle=False, rng=None, bucket_batches=50):
+    """Split sample indices into batches of similar length.
+
+    Parameters
+    ----------
+    lengths : ndarray of shape (n_samples,)
+        Sequence lengths.
+    batch_size : int
+        Largest number of samples in a batch.
+    shuffle : bool, default=False
+        Shuffle samples (within chunks of ``bucket_batches * batch_size``
+        samples, which are then sorted by length) and the order of batches.
+        When False, batches follow descending length.
+    rng : numpy.random.Generator, default=None
+        Source of randomness when ``shuffle`` is True.
+    bucket_batches : int, default=50
+        Number of batches per length bucket when shuffling.
+
+    Returns
+    -------
+    batches : list of ndarray
+        Indices of each batch.
+    """
+    n = len(lengths)
+    equal = n == 0 or lengths.min() == lengths.max()
+    if not shuffle:
+        order = np.arange(n) if equal else np.argsort(-lengths, kind="stable")
+        return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+    order = rng.permutation(n)
+    if equal:
+        return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+    chunk = batch_size * bucket_batches
+    batches = []
+    for start in range(0, n, chunk):
+        part = order[start : start + chunk]
+        part = part[np.argsort(-lengths[part], kind="stable")]
+        batches.extend(part[i : i + batch_size] for i in range(0, len(part), batch_size))
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def reverse_within_length(lengths, max_len):
+    """Index that reverses each sequence within its own length.
+
+    Parameters
+    ----------
+    lengths : torch.Tensor of shape (batch,)
+        Sequence lengths.
+    max_len : int
+        Padded length of the batch.
+
+    Returns
+    -------
+    index : torch.Tensor of shape (batch, max_len)
+        ``index[b, t] = lengths[b] - 1 - t`` for real steps and ``t`` for
+        padding; applying it twice gives the identity.
+    """
+    steps = torch.arange(max_len, device=lengths.device).unsqueeze(0)
+    lengths = lengths.unsqueeze(1)
+    return torch.where(steps < lengths, lengths - 1 - steps, steps)
+
+
+def _ragged_to_list(X, name, tokens):
+    seqs = []
+    for i, s in enumerate(X):
+        si = _describe(name, i)
+        if isinstance(s, (str, bytes)):
+            raise ValueError(
+                f"{si} is a string, but numeric sequences are expected. Turn text "
+                "into token ids first and set embedding_dim."
+            )
+        if isinstance(s, numbers.Number):
+            raise ValueError(
+                f"{si} is a single number; each sample must be a sequence. For "
+                "univariate sequences of equal length pass a 2-D array "
+                "(n_samples, n_timesteps). Reshape your data."
+            )
+        a = _as_numeric(s, si, tokens)
+        if a.ndim == 0:
+            raise ValueError(f"{si} is a scalar; each sample must be a sequence.")
+        if tokens and a.ndim != 1:
+            raise ValueError(
+                f"{si} has shape {a.shape}; token-id sequences must be 1-D (one id per time step)."
+            )
+        if a.ndim > 2:
+            raise ValueError(
+                f"{si} has {a.ndim} dimensions; each sequence must be 1-D (T,) "
+                "or 2-D (T, n_features)."
+            )
+        if a.shape[0] == 0:
+            raise ValueError(
+                f"{si} is a zero-length sequence; every sequence needs at least "
+                "one time step. Drop empty sequences before fitting or predicting."
+            )
+        seqs.append(a if a.ndim == 2 or tokens else a[:, None])
+    feats = {s.shape[1] for s in seqs} if not tokens else {1}
+    if len(feats) > 1:
+        raise ValueError(
+            f"The sequences of {name} have different numbers of features "
+            f"({sorted(feats)}); every time step must have the same features."
+        )
+    return seqs
+
+
+def _pad(seqs, tokens):
+    lengths = np.fromiter((len(s) for s in seqs), dtype=np.int64, count=len(seqs))
+    max_len = int(lengths.max())
+    if tokens:
+        out = np.zeros((len(seqs), max_len), dtype=np.int64)
+    else:
+        out = np.zeros((len(seqs), max_len, seqs[0].shape[1]), dtype=np.float32)
+    for i, s in enumerate(seqs):
+        out[i, : len(s)] = s
+    return out, lengths
+
+
+def _is_nested_regular_list(X):
+    """Whether ``X`` is nested Python lists of numbers forming a regular array."""
+    if not X or not all(isinstance(row, (list, tuple)) for row in X):
+        return False
+    if len({len(row) for row in X}) != 1:
+        return False
+    a = np.asarray(X, dtype=object)
+    return a.ndim >= 2 and a.shape[0] == len(X)
+
+
+def check_sequences(X, *, tokens=False, name="X"):
+    """Validate sequences and return them padded, with their lengths.
+
+    Parameters
+    ----------
+    X : array-like
+        One of: a 3-D array ``(n_samples, n_timesteps, n_features)``; a 2-D
+        array or DataFrame ``(n_samples, n_timesteps)`` of univariate
+        sequences (or token ids); a list of 2-D ``(T_i, n_features)`` or 1-D
+        ``(T_i,)`` arrays of different lengths.
+    tokens : bool, default=False
+        Whether ``X`` holds integer token ids (estimators with ``embedding_dim``).
+    name : str, default="X"
+        Name used in error messages.
+
+    Returns
+    -------
+    padded : ndarray
+        float32 array ``(n_samples, max_length, n_features)``, or int64 array
+        ``(n_samples, max_length)`` of token ids. Always a new, writable array
+        unless ``X`` was already a writable float32 (int64) array.
+    lengths : ndarray of shape (n_samples,)
+        Number of real steps of each sequence.
+    layout : {"table", "array", "ragged"}
+        ``"table"`` for 2-D input, ``"array"`` for 3-D input, ``"ragged"`` for
+        lists of sequences. Nested Python lists that form a regular array
+        (as ``X.tolist()`` gives) are read as that array.
+
+    Raises
+    ------
+    ValueError
+        For NaN or infinite values, empty input, zero-length sequences, strings,
+        inconsistent feature counts or unsupported dimensions.
+    TypeError
+        For sparse matrices and values that are not numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn._sequences import check_sequences
+    >>> padded, lengths, layout = check_sequences([np.ones((3, 2)), np.ones((1, 2))])
+    >>> padded.shape, lengths.tolist(), layout
+    ((2, 3, 2), [3, 1], 'ragged')
+    """
+    if X is None:
+        raise ValueError(f"{name} is None; expected sequences.")
+    if sp.issparse(X):
+        raise TypeError(
+            f"Sparse data was passed for {name}, but dense data is required. "
+            "Use X.toarray() to convert to a dense numpy array."
+        )
+    if hasattr(X, "iloc") and hasattr(X, "columns"):  # pandas DataFrame
+        X = X.to_numpy()
+    elif hasattr(X, "iloc"):  # pandas Series of sequences
+        X = list(X.to_numpy())
+    if isinstance(X, (str, bytes, dict)) or isinstance(X, numbers.Number):
+        raise TypeError(f"{name} must be an array or a list of sequences, got {type(X).__name__}.")
+    ragged = (isinstance(X, (list, tuple)) and not _is_nested_regular_list(X)) or (
+        isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1
+    )
+    if not ragged:
+        a = _as_numeric(X, name, tokens)
+        if a.ndim == 0:
+            raise TypeError(
+                f"{name} must be an array or a list of sequences, got {type(X).__name__}."
+            )
+        if a.ndim == 1:
+            raise ValueError(
+                f"Expected a 2-D or 3-D array for {name}, got a 1-D array instead. "
+                "Reshape your data using array.reshape(-1, 1) if each sample is a "
+                "single step, array.reshape(1, -1) if it is one sequence, or pass a "
+                "list of sequences."
+            )
+        if a.ndim > 3 or (tokens and a.ndim == 3):
+            raise ValueError(
+                f"{name} has {a.ndim} dimensions; expected (n_samples, n_timesteps"
+                + (")" if tokens else "[, n_features])")
+                + " or a list of sequences."
+            )
+        if a.shape[0] == 0:
+            raise ValueError(f"Found array with 0 sample(s) (shape={a.shape}) in {name}.")
+        if a.ndim >= 2 and a.shape[1] == 0:
+            raise ValueError(
+                f"Found array with 0 feature(s) (shape={a.shape}) while a minimum of 1 "
+                f"is required: the sequences of {name} have 0 time steps, and every "
+                "sequence needs at least one."
+            )
+        if a.ndim == 3 and a.shape[2] == 0:
+            raise ValueError(f"Found array with 0 feature(s) (shape={a.shape}) in {name}.")
+        layout = "table" if a.ndim == 2 else "array"
+        if tokens:
+            padded = np.array(a, dtype=np.int64, copy=not a.flags.writeable or None)
+        else:
+            padded = np.array(a, dtype=np.float32, copy=not a.flags.writeable or None)
+            if padded.ndim == 2:
+                padded = padded[:, :, None]
+            _check_finite(padded, name)
+        lengths = np.full(a.shape[0], a.shape[1], dtype=np.int64)
+        return padded, lengths, layout
+    if len(X) == 0:
+        raise ValueError(f"Found array with 0 sample(s) in {name}; no sequences given.")
+    seqs = _ragged_to_list(X, name, tokens)
+    padded, lengths = _pad(seqs, tokens)
+    if not tokens:
+        _check_finite(padded, name)
+    return padded, lengths, "ragged"
