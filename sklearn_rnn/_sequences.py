@@ -232,8 +232,9 @@ def _pad(seqs, tokens):
         out = np.zeros((len(seqs), max_len), dtype=np.int64)
     else:
         out = np.zeros((len(seqs), max_len, seqs[0].shape[1]), dtype=np.float32)
-    for i, s in enumerate(seqs):
-        out[i, : len(s)] = s
+    with np.errstate(over="ignore"):  # overflow is reported as infinity by the caller
+        for i, s in enumerate(seqs):
+            out[i, : len(s)] = s
     return out, lengths
 
 
@@ -340,7 +341,8 @@ def check_sequences(X, *, tokens=False, name="X"):
         if tokens:
             padded = np.array(a, dtype=np.int64, copy=not a.flags.writeable or None)
         else:
-            padded = np.array(a, dtype=np.float32, copy=not a.flags.writeable or None)
+            with np.errstate(over="ignore"):  # overflow is reported as infinity below
+                padded = np.array(a, dtype=np.float32, copy=not a.flags.writeable or None)
             if padded.ndim == 2:
                 padded = padded[:, :, None]
             _check_finite(padded, name)

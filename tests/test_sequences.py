@@ -1,0 +1,178 @@
+"""Tests of the sequence input layer."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+import torch
+
+from sklearn_rnn._sequences import (
+    SequenceData,
+    check_sequences,
+    iter_batch_indices,
+    reverse_within_length,
+)
+
+
+def test_3d_array_is_kept_with_equal_lengths():
+    X = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    padded, lengths, layout = check_sequences(X)
+    assert layout == "array"
+    assert padded.shape == (2, 3, 4)
+    np.testing.assert_array_equal(padded, X)
+    np.testing.assert_array_equal(lengths, [3, 3])
+
+
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_2d_table_is_univariate_sequences(as_frame):
+    X = np.arange(6, dtype=np.float64).reshape(2, 3)
+    padded, lengths, layout = check_sequences(pd.DataFrame(X) if as_frame else X)
+    assert layout == "table"
+    assert padded.shape == (2, 3, 1)
+    assert padded.dtype == np.float32
+    np.testing.assert_array_equal(padded[:, :, 0], X)
+    np.testing.assert_array_equal(lengths, [3, 3])
+
+
+def test_ragged_list_is_padded_with_lengths():
+    X = [np.ones((4, 2)), 2 * np.ones((1, 2)), 3 * np.ones((2, 2))]
+    padded, lengths, layout = check_sequences(X)
+    assert layout == "ragged"
+    assert padded.shape == (3, 4, 2)
+    np.testing.assert_array_equal(lengths, [4, 1, 2])
+    assert (padded[1, 0] == 2).all() and (padded[1, 1:] == 0).all()
+    np.testing.assert_array_equal(padded[2, :2], 3)
+
+
+def test_ragged_1d_sequences_become_univariate():
+    padded, lengths, _ = check_sequences([[1.0, 2.0, 3.0], np.array([4.0])])
+    assert padded.shape == (2, 3, 1)
+    np.testing.assert_array_equal(lengths, [3, 1])
+
+
+def test_nested_regular_lists_read_as_table():
+    X = np.arange(6.0).reshape(3, 2)
+    _, _, layout = check_sequences(X.tolist())
+    assert layout == "table"
+
+
+def test_object_array_of_sequences_is_ragged():
+    X = np.empty(2, dtype=object)
+    X[0], X[1] = np.ones((3, 2)), np.ones((5, 2))
+    padded, lengths, layout = check_sequences(X)
+    assert layout == "ragged" and padded.shape == (2, 5, 2)
+    np.testing.assert_array_equal(lengths, [3, 5])
+
+
+def test_tokens_are_int64():
+    padded, lengths, _ = check_sequences([[3, 1, 2], [5]], tokens=True)
+    assert padded.dtype == np.int64 and padded.shape == (2, 3)
+    np.testing.assert_array_equal(padded[0], [3, 1, 2])
+    np.testing.assert_array_equal(lengths, [3, 1])
+
+
+def test_read_only_input_is_copied():
+    X = np.ones((3, 4, 2), dtype=np.float32)
+    X.setflags(write=False)
+    padded, _, _ = check_sequences(X)
+    assert padded.flags.writeable
+    assert not np.shares_memory(padded, X)
+
+
+@pytest.mark.parametrize(
+    "X, error, match",
+    [
+        (np.array([[1.0, np.nan]]), ValueError, "NaN"),
+        (np.array([[1.0, np.inf]]), ValueError, "infinity"),
+        (np.array([[1e300, 1.0]]), ValueError, "too large for float32"),
+        (np.ones((2, 2, 2, 2)), ValueError, "4 dimensions"),
+        (np.ones(3), ValueError, "1-D array"),
+        (np.empty((0, 3, 2)), ValueError, "0 sample"),
+        ([], ValueError, "0 sample"),
+        ([np.ones((2, 1)), np.ones((0, 1))], ValueError, r"X\[1\] is a zero-length sequence"),
+        ([np.ones((2, 1)), np.ones((2, 3))], ValueError, "different numbers of features"),
+        ([np.ones((2, 1)), 3.0], ValueError, "single number"),
+        ([["a", "b"], ["c"]], ValueError, "strings"),
+        (np.array([["a", "b"]]), ValueError, "strings"),
+        (np.ones((2, 2)) * 1j, ValueError, "Complex"),
+        (sp.csr_matrix(np.ones((2, 2))), TypeError, "Sparse"),
+        (None, ValueError, "None"),
+        ({"a": 1}, TypeError, "dict"),
+        ("abc", TypeError, "str"),
+    ],
+)
+def test_bad_input_raises_clear_error(X, error, match):
+    with pytest.raises(error, match=match):
+        check_sequences(X)
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        ([[1, -2]], "negative token ids"),
+        ([[1.5, 2.0]], "integer token ids"),
+        (np.ones((2, 3, 1), dtype=int), "3 dimensions"),
+    ],
+)
+def test_bad_tokens_raise(X, match):
+    with pytest.raises(ValueError, match=match):
+        check_sequences(X, tokens=True)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_batches_cover_every_index_once(shuffle):
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 50, size=1003)
+    batches = iter_batch_indices(
+        lengths, 32, shuffle=shuffle, rng=np.random.default_rng(1), bucket_batches=4
+    )
+    flat = np.concatenate(batches)
+    np.testing.assert_array_equal(np.sort(flat), np.arange(1003))
+    assert max(len(b) for b in batches) == 32
+
+
+def test_buckets_make_batches_of_similar_length():
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(5, 201, size=4000)
+    batches = iter_batch_indices(lengths, 64, shuffle=True, rng=rng)
+    padded_steps = sum(len(b) * lengths[b].max() for b in batches)
+    # Trimmed buckets cost close to the real steps, far below padding to the longest.
+    assert padded_steps < 1.1 * lengths.sum()
+    assert padded_steps < 0.6 * len(lengths) * lengths.max()
+
+
+def test_shuffled_batches_depend_on_the_generator_only():
+    lengths = np.random.default_rng(0).integers(1, 20, size=300)
+
+    def run(seed):
+        batches = iter_batch_indices(lengths, 16, shuffle=True, rng=np.random.default_rng(seed))
+        return np.concatenate(batches)
+
+    np.testing.assert_array_equal(run(3), run(3))
+    assert not np.array_equal(run(3), run(4))
+
+
+def test_unshuffled_batches_are_sorted_by_descending_length():
+    lengths = np.array([3, 9, 1, 7, 7, 2])
+    batches = iter_batch_indices(lengths, 2)
+    flat = np.concatenate(batches)
+    assert list(lengths[flat]) == sorted(lengths, reverse=True)
+
+
+def test_batch_is_trimmed_to_its_longest_sequence():
+    padded, lengths, _ = check_sequences([np.ones((9, 2)), np.ones((3, 2)), np.ones((2, 2))])
+    data = SequenceData(torch.from_numpy(padded), lengths, y=torch.arange(3))
+    inputs, y = data.batch(np.array([2, 1]))
+    assert inputs["X"].shape == (2, 3, 2)
+    np.testing.assert_array_equal(inputs["lengths"], [2, 3])
+    np.testing.assert_array_equal(y, [2, 1])
+
+
+def test_reverse_within_length():
+    lengths = torch.tensor([3, 1, 4])
+    index = reverse_within_length(lengths, 4)
+    expected = torch.tensor([[2, 1, 0, 3], [0, 1, 2, 3], [3, 2, 1, 0]])
+    assert torch.equal(index, expected)
+    x = torch.arange(12).view(3, 4)
+    twice = x.gather(1, index).gather(1, index)
+    assert torch.equal(twice, x)
