@@ -298,7 +298,11 @@ class BaseRecurrentEstimator(BaseEstimator):
         module = self.net_.module_
         fn = getattr(module, method)
         device = self.net_.device
-        batches = iter_batch_indices(data.lengths, self.net_.batch_size)
+        size = self.net_.batch_size
+        if data.equal_lengths:  # contiguous slices: no gathered copy of each batch
+            batches = [slice(i, i + size) for i in range(0, len(data), size)]
+        else:
+            batches = iter_batch_indices(data.lengths, size)
         was_training = module.training
         module.eval()
         outputs = []
@@ -306,9 +310,12 @@ class BaseRecurrentEstimator(BaseEstimator):
             with torch_threads(self._resolve_n_threads(self._n_step_features)):
                 with torch.inference_mode():
                     for idx in batches:
-                        inputs, _ = data.batch(idx)
-                        out = fn(inputs["X"].to(device), inputs["lengths"].to(device))
-                        outputs.append(out.cpu())
+                        if isinstance(idx, slice):
+                            X_b, lengths_b = data.X[idx], data.lengths_t[idx]
+                        else:
+                            inputs, _ = data.batch(idx)
+                            X_b, lengths_b = inputs["X"], inputs["lengths"]
+                        outputs.append(fn(X_b.to(device), lengths_b.to(device)).cpu())
         finally:
             module.train(was_training)
         out = torch.cat(outputs)
