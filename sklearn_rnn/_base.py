@@ -26,6 +26,14 @@ _SEED_MAX = 2**31 - 1
 _SINGLE_THREAD_WORK = 2_000_000
 
 
+def _pad_time(out, length):
+    """Zero-pad axis 1 (time) of ``out`` to ``length``."""
+    if out.shape[1] == length:
+        return out
+    pad = out.new_zeros((out.shape[0], length - out.shape[1], *out.shape[2:]))
+    return torch.cat([out, pad], dim=1)
+
+
 def _noop(*args, **kwargs):
     """Sink that prints nothing."""
 
@@ -80,8 +88,17 @@ class BaseRecurrentEstimator(BaseEstimator):
     """Shared machinery of the recurrent estimators. Not for direct use.
 
     Subclasses define ``__init__`` (listing every parameter, as scikit-learn
-    requires) and the hooks ``_make_module``, ``_make_criterion``,
-    ``_encode_targets`` and, for early stopping, ``_valid_score_fns``.
+    requires) and the hooks:
+
+    - ``_encode_targets(y, n, lengths) -> (y_tensor, y_lengths, split_y, info)``:
+      targets as a tensor (per-step targets padded, with their ``y_lengths``;
+      None otherwise), labels to stratify the validation split on (or None),
+      and fitted attributes derived from ``y`` (e.g. ``classes_``);
+    - ``_make_module(info, target_info)``: the torch module, whose
+      ``forward(X, lengths)`` gives what the criterion compares with the targets;
+    - ``_make_criterion()``: a criterion with ``reduction="none"``; the net
+      averages it over real steps and sample weights;
+    - ``_valid_score_fns()``: ``(batch_stats, score)`` for ``validation_scores_``.
     """
 
     _parameter_constraints = {
@@ -227,9 +244,9 @@ class BaseRecurrentEstimator(BaseEstimator):
         """The fit template: validate, encode targets, build or reuse the net, train."""
         data, info = self._check_X(X, reset=True)
         n = len(data)
-        y_t, split_y, target_info = self._encode_targets(y, n, data.lengths)
+        y_t, y_lengths, split_y, target_info = self._encode_targets(y, n, data.lengths)
         weights = self._sample_weights(sample_weight, n, split_y, target_info)
-        data = data.with_targets(y_t, weights)
+        data = data.with_targets(y_t, weights, y_lengths)
         device = resolve_device(self.device)
         seeds = check_random_state(self.random_state).randint(_SEED_MAX, size=3)
         n_threads = self._resolve_n_threads(info["_n_step_features"])
@@ -291,7 +308,8 @@ class BaseRecurrentEstimator(BaseEstimator):
         """Run ``module_.<method>`` over ``X`` in batches, in the order of ``X``.
 
         Returns a CPU tensor. Batches follow descending length, each trimmed
-        to its longest sequence, as in training.
+        to its longest sequence, as in training; per-step outputs (3 or more
+        dimensions, time on axis 1) are zero-padded to the longest batch.
         """
         check_is_fitted(self, "net_")
         data, _ = self._check_X(X, reset=False)
@@ -318,6 +336,9 @@ class BaseRecurrentEstimator(BaseEstimator):
                         outputs.append(fn(X_b.to(device), lengths_b.to(device)).cpu())
         finally:
             module.train(was_training)
+        if outputs[0].dim() >= 3:  # per-step outputs: pad every batch to the longest
+            longest = max(o.shape[1] for o in outputs)
+            outputs = [_pad_time(o, longest) for o in outputs]
         out = torch.cat(outputs)
         if not data.equal_lengths:
             order = torch.from_numpy(np.concatenate(batches))

@@ -14,7 +14,7 @@ from sklearn_rnn._base import BaseRecurrentEstimator
 from sklearn_rnn.modules import SequenceClassifierModule
 
 
-def _accuracy_stats(y_pred, y_true):
+def _accuracy_stats(y_pred, y_true, lengths=None):
     return torch.stack(
         [(y_pred.argmax(1) == y_true).sum().float(), torch.tensor(float(len(y_true)))]
     )
@@ -217,7 +217,7 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
                 "LSTMClassifier needs samples of at least 2 classes in the data, but "
                 f"the data contains only one class: {classes[0]!r}."
             )
-        return torch.from_numpy(y_enc.astype(np.int64)), y_enc, {"classes_": classes}
+        return torch.from_numpy(y_enc.astype(np.int64)), None, y_enc, {"classes_": classes}
 
     def _sample_weights(self, sample_weight, n, y_enc, target_info):
         sw = super()._sample_weights(sample_weight, n, y_enc, target_info)

@@ -12,7 +12,7 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback
 
-from sklearn_rnn._sequences import SequenceData, iter_batch_indices
+from sklearn_rnn._sequences import SequenceData, iter_batch_indices, masked_mean
 
 
 class BatchIterator:
@@ -92,19 +92,18 @@ class SequenceNet(NeuralNet):
         )
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        """Criterion on the batch, weighted when sample weights are given.
+        """Mean of the unreduced criterion over real steps, weighted by sample.
 
-        With weights the per-sample losses (criterion with
-        ``reduction="none"``) are averaged with those weights.
+        ``criterion_`` must return per-element losses (``reduction="none"``);
+        ``y_true`` is a tensor or the dict built by :meth:`SequenceData.batch`.
         """
+        lengths = sample_weight = None
         if isinstance(y_true, dict):
-            y = y_true["y"].to(y_pred.device, non_blocking=True)
-            w = y_true["sample_weight"].to(y_pred.device, non_blocking=True)
-            losses = self.criterion_(y_pred, y)
-            losses = losses.reshape(len(w), -1).mean(dim=1)
-            return (losses * w).sum() / w.sum()
-        y_true = y_true.to(y_pred.device, non_blocking=True)
-        return self.criterion_(y_pred, y_true).mean()
+            lengths = y_true.get("lengths")
+            sample_weight = y_true.get("sample_weight")
+            y_true = y_true["y"]
+        losses = self.criterion_(y_pred, y_true.to(y_pred.device, non_blocking=True))
+        return masked_mean(losses, lengths, sample_weight)
 
 
 class NonFiniteLossStop(Callback):
@@ -128,8 +127,9 @@ class ValidationScore(Callback):
     Parameters
     ----------
     batch_stats : callable
-        ``batch_stats(y_pred, y_true) -> torch.Tensor`` of sufficient statistics,
-        summed over batches.
+        ``batch_stats(y_pred, y_true, lengths) -> torch.Tensor`` of sufficient
+        statistics, summed over batches; ``lengths`` are the real lengths of
+        per-step targets, or None.
     score : callable
         ``score(stats) -> float``.
     """
@@ -146,9 +146,11 @@ class ValidationScore(Callback):
         """Add the statistics of one validation batch."""
         if training:
             return
-        y_true = batch[1]["y"] if isinstance(batch[1], dict) else batch[1]
+        y_true, lengths = batch[1], None
+        if isinstance(y_true, dict):
+            y_true, lengths = y_true["y"], y_true.get("lengths")
         with torch.no_grad():
-            stats = self.batch_stats(y_pred, y_true.to(y_pred.device))
+            stats = self.batch_stats(y_pred, y_true.to(y_pred.device), lengths)
         self.stats_ = stats if self.stats_ is None else self.stats_ + stats
 
     def on_epoch_end(self, net, dataset_valid=None, **kwargs):

@@ -13,6 +13,7 @@ import torch
 
 __all__ = [
     "SequenceData",
+    "masked_mean",
     "check_sequences",
     "iter_batch_indices",
     "reverse_within_length",
@@ -81,14 +82,18 @@ class SequenceData(torch.utils.data.Dataset):
         Targets, indexed along the first axis.
     sample_weight : torch.Tensor, default=None
         Per-sample weights.
+    y_lengths : ndarray of shape (n_samples,), default=None
+        Real length of each target sequence when ``y`` is padded per-step
+        targets (time on axis 1); padded target steps are masked from the loss.
     """
 
-    def __init__(self, X, lengths, y=None, sample_weight=None):
+    def __init__(self, X, lengths, y=None, sample_weight=None, y_lengths=None):
         self.X = X
         self.lengths = np.asarray(lengths, dtype=np.int64)
         self.lengths_t = torch.from_numpy(self.lengths)
         self.y = y
         self.sample_weight = sample_weight
+        self.y_lengths = None if y_lengths is None else np.asarray(y_lengths, dtype=np.int64)
 
     def __len__(self):
         return len(self.lengths)
@@ -101,25 +106,75 @@ class SequenceData(torch.utils.data.Dataset):
         """bool : Whether every sequence has the same length."""
         return len(self.lengths) == 0 or self.lengths.min() == self.lengths.max()
 
-    def with_targets(self, y=None, sample_weight=None):
+    def with_targets(self, y=None, sample_weight=None, y_lengths=None):
         """Return the same sequences with other targets (no copy of X)."""
-        return SequenceData(self.X, self.lengths, y, sample_weight)
+        return SequenceData(self.X, self.lengths, y, sample_weight, y_lengths)
 
     def batch(self, idx):
         """Return ``(inputs, targets)`` for the samples ``idx``.
 
-        The time axis is trimmed to the longest sequence of the batch.
+        ``inputs`` is ``{"X": ..., "lengths": ...}``, the time axis trimmed to
+        the longest sequence of the batch. ``targets`` is the target tensor,
+        or a dict ``{"y", "sample_weight", "lengths"}`` (the latter two when
+        given; per-step targets are trimmed to their longest sequence too).
         """
-        max_len = int(self.lengths[idx].max())
-        X = self.X if max_len == self.X.shape[1] else self.X[:, :max_len]
         idx_t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
-        inputs = {"X": X[idx_t], "lengths": self.lengths_t[idx_t]}
+        inputs = {
+            "X": _trimmed(self.X, self.lengths, idx)[idx_t],
+            "lengths": self.lengths_t[idx_t],
+        }
         if self.y is None:
             return inputs, None
-        y = self.y[idx_t]
-        if self.sample_weight is None:
-            return inputs, y
-        return inputs, {"y": y, "sample_weight": self.sample_weight[idx_t]}
+        if self.y_lengths is None:
+            y = self.y[idx_t]
+            if self.sample_weight is None:
+                return inputs, y
+            return inputs, {"y": y, "sample_weight": self.sample_weight[idx_t]}
+        targets = {
+            "y": _trimmed(self.y, self.y_lengths, idx)[idx_t],
+            "lengths": torch.from_numpy(self.y_lengths[idx]),
+        }
+        if self.sample_weight is not None:
+            targets["sample_weight"] = self.sample_weight[idx_t]
+        return inputs, targets
+
+
+def _trimmed(padded, lengths, idx):
+    """View of ``padded`` cut to the longest of ``lengths[idx]`` on the time axis."""
+    max_len = int(lengths[idx].max())
+    return padded if max_len == padded.shape[1] else padded[:, :max_len]
+
+
+def masked_mean(losses, lengths=None, sample_weight=None):
+    """Mean of per-element losses over real steps, weighted by sample.
+
+    Parameters
+    ----------
+    losses : torch.Tensor of shape (batch, ...) or (batch, time, ...)
+        Unreduced losses, batch first.
+    lengths : torch.Tensor of shape (batch,), default=None
+        Real lengths when axis 1 of ``losses`` is time; padded steps get no weight.
+    sample_weight : torch.Tensor of shape (batch,), default=None
+        Weight of every element of each sample.
+
+    Returns
+    -------
+    loss : torch.Tensor
+        Scalar: ``sum(w * mask * losses) / sum(w * mask)``.
+    """
+    if lengths is None and sample_weight is None:
+        return losses.mean()
+    batch = losses.shape[0]
+    trailing = (1,) * (losses.dim() - 1)
+    weight = torch.ones((), dtype=losses.dtype, device=losses.device)
+    if lengths is not None:
+        steps = torch.arange(losses.shape[1], device=losses.device)
+        mask = steps < lengths.to(losses.device).unsqueeze(1)
+        weight = mask.to(losses.dtype).view(batch, losses.shape[1], *trailing[1:])
+    if sample_weight is not None:
+        weight = weight * sample_weight.to(losses.device, losses.dtype).view(batch, *trailing)
+    weight = weight.expand_as(losses)
+    return (losses * weight).sum() / weight.sum()
 
 
 def iter_batch_indices(lengths, batch_size, *, shuffle=False, rng=None, bucket_batches=50):

@@ -10,6 +10,7 @@ from sklearn_rnn._sequences import (
     SequenceData,
     check_sequences,
     iter_batch_indices,
+    masked_mean,
     reverse_within_length,
 )
 
@@ -176,3 +177,24 @@ def test_reverse_within_length():
     x = torch.arange(12).view(3, 4)
     twice = x.gather(1, index).gather(1, index)
     assert torch.equal(twice, x)
+
+
+def test_masked_mean_ignores_padded_steps_and_weights_samples():
+    losses = torch.tensor([[1.0, 2.0, 100.0], [3.0, 100.0, 100.0]])
+    lengths = torch.tensor([2, 1])
+    assert masked_mean(losses, lengths).item() == pytest.approx(2.0)
+    w = torch.tensor([1.0, 3.0])
+    expected = (1 + 2 + 3 * 3) / (1 + 1 + 3)
+    assert masked_mean(losses, lengths, w).item() == pytest.approx(expected)
+    assert masked_mean(torch.tensor([1.0, 5.0]), sample_weight=w).item() == pytest.approx(4.0)
+    assert masked_mean(losses).item() == pytest.approx(losses.mean().item())
+
+
+def test_per_step_targets_are_trimmed_with_their_lengths():
+    X = torch.zeros(3, 6, 1)
+    y = torch.arange(3 * 6).view(3, 6).float()
+    data = SequenceData(X, [6, 2, 3], y=y, y_lengths=[6, 2, 3])
+    inputs, targets = data.batch(np.array([1, 2]))
+    assert inputs["X"].shape == (2, 3, 1)
+    assert targets["y"].shape == (2, 3)
+    np.testing.assert_array_equal(targets["lengths"], [2, 3])
