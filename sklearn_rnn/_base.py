@@ -70,6 +70,29 @@ def torch_threads(n_threads):
         torch.set_num_threads(old)
 
 
+def _flushing_denormals():
+    """Whether the CPU currently flushes denormal floats to zero."""
+    return (torch.tensor([1e-39]) * 1.0).item() == 0.0
+
+
+@contextlib.contextmanager
+def cpu_settings(n_threads):
+    """Torch threads and denormal flushing for a fit or predict, restored afterwards.
+
+    Denormal floats (below 1.2e-38) make CPU arithmetic many times slower; they
+    appear in long training runs (e.g. in Adam's second-moment estimates) and
+    change no result that matters, so they are flushed to zero meanwhile.
+    """
+    with torch_threads(n_threads):
+        if _flushing_denormals() or not torch.set_flush_denormal(True):
+            yield
+            return
+        try:
+            yield
+        finally:
+            torch.set_flush_denormal(False)
+
+
 @contextlib.contextmanager
 def seeded(seed, device):
     """Seed torch inside the block without changing the caller's random state."""
@@ -252,7 +275,7 @@ class BaseRecurrentEstimator(BaseEstimator):
         n_threads = self._resolve_n_threads(info["_n_step_features"])
         warm = self.warm_start and self._warm_start_compatible(info, target_info)
         stratify = self.early_stopping and self._can_stratify(split_y)
-        with torch_threads(n_threads), seeded(int(seeds[0]), device):
+        with cpu_settings(n_threads), seeded(int(seeds[0]), device):
             if warm:
                 net = self.net_
                 net.max_epochs = self.max_iter
@@ -325,7 +348,7 @@ class BaseRecurrentEstimator(BaseEstimator):
         module.eval()
         outputs = []
         try:
-            with torch_threads(self._resolve_n_threads(self._n_step_features)):
+            with cpu_settings(self._resolve_n_threads(self._n_step_features)):
                 with torch.inference_mode():
                     for idx in batches:
                         if isinstance(idx, slice):

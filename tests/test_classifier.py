@@ -92,6 +92,7 @@ def test_same_random_state_same_predictions_and_global_state_untouched():
     assert not np.allclose(a, c)
     assert torch.equal(torch.random.get_rng_state(), before)
     assert torch.get_num_threads() == threads
+    assert (torch.tensor([1e-39]) * 1.0).item() != 0.0  # denormal flushing restored
 
 
 def test_pipeline_gridsearch_cross_val_score_on_ragged():
