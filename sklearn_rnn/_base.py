@@ -330,12 +330,15 @@ class BaseRecurrentEstimator(BaseEstimator):
     def _forward(self, X, method="forward"):
         """Run ``module_.<method>`` over ``X`` in batches, in the order of ``X``.
 
+        ``X`` is raw input, or a :class:`SequenceData` already checked by
+        ``_check_X(X, reset=False)``.
+
         Returns a CPU tensor. Batches follow descending length, each trimmed
         to its longest sequence, as in training; per-step outputs (3 or more
         dimensions, time on axis 1) are zero-padded to the longest batch.
         """
         check_is_fitted(self, "net_")
-        data, _ = self._check_X(X, reset=False)
+        data = X if isinstance(X, SequenceData) else self._check_X(X, reset=False)[0]
         module = self.net_.module_
         fn = getattr(module, method)
         device = self.net_.device

@@ -91,6 +91,18 @@ class SequenceNet(NeuralNet):
             rng=self.shuffle_rng_ if training else None,
         )
 
+    def train_step_single(self, batch, **fit_params):
+        """One training step; passes the batch targets to modules that use them.
+
+        A module with ``takes_targets = True`` (e.g. a decoder trained with
+        teacher forcing) gets the targets as ``forward(..., y=targets)``,
+        in training only.
+        """
+        if getattr(self.module_, "takes_targets", False):
+            y = batch[1]
+            fit_params = {**fit_params, "y": y["y"] if isinstance(y, dict) else y}
+        return super().train_step_single(batch, **fit_params)
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Mean of the unreduced criterion over real steps, weighted by sample.
 

@@ -2,5 +2,11 @@
 
 from sklearn_rnn.modules._classifier import SequenceClassifierModule
 from sklearn_rnn.modules._encoder import RecurrentEncoder
+from sklearn_rnn.modules._seq2seq import AlignedSeq2SeqModule, EncoderDecoderModule
 
-__all__ = ["RecurrentEncoder", "SequenceClassifierModule"]
+__all__ = [
+    "AlignedSeq2SeqModule",
+    "EncoderDecoderModule",
+    "RecurrentEncoder",
+    "SequenceClassifierModule",
+]

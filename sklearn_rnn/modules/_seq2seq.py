@@ -1,0 +1,179 @@
+"""Sequence-to-sequence modules: aligned per-step outputs and an encoder-decoder."""
+
+import torch
+from torch import nn
+
+from sklearn_rnn.modules._encoder import RecurrentEncoder
+
+_CELLS = {"lstm": nn.LSTMCell, "gru": nn.GRUCell, "rnn": nn.RNNCell}
+
+
+class AlignedSeq2SeqModule(nn.Module):
+    """Recurrent encoder with a linear layer on every step: one output per input step.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Output values per time step.
+    dropout : float, default=0.0
+        Dropout between stacked layers and before the output layer.
+    **encoder_params : dict
+        Passed to :class:`RecurrentEncoder`.
+    """
+
+    def __init__(self, n_outputs, dropout=0.0, **encoder_params):
+        super().__init__()
+        self.encoder = RecurrentEncoder(dropout=dropout, **encoder_params)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(self.encoder.output_size, n_outputs)
+
+    def forward(self, X, lengths):
+        """Return per-step outputs, shape (batch, time, n_outputs).
+
+        Outputs at padded steps are meaningless (and masked from the loss).
+        """
+        return self.head(self.dropout(self.encoder(X, lengths)))
+
+
+class EncoderDecoderModule(nn.Module):
+    """Encoder-decoder: a context from the input, then ``horizon`` decoded steps.
+
+    The encoder (a :class:`RecurrentEncoder` read up to each sequence's last
+    real step, or a dense layer for feature vectors) gives a context vector.
+    It sets the decoder's initial hidden state and is fed to the decoder at
+    every step together with the previous output. The decoder is a stack of
+    recurrent cells; at step ``t`` its input is the target of step ``t - 1``
+    with probability ``teacher_forcing_ratio`` while training (teacher
+    forcing), and otherwise its own prediction of step ``t - 1`` (always
+    at inference). The input of the first step is zero.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Output values per time step.
+    horizon : int
+        Number of decoded steps.
+    input_size : int
+        Features per time step (or of each vector when ``vector_input``).
+    hidden_size : int
+        Hidden units of the encoder (per direction) and of the decoder.
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell of encoder and decoder.
+    num_layers : int, default=1
+        Stacked layers of encoder and decoder.
+    bidirectional : bool, default=False
+        Bidirectional encoder (the decoder runs forward in time).
+    dropout : float, default=0.0
+        Dropout between stacked layers and before the output layer.
+    teacher_forcing_ratio : float, default=0.5
+        Probability of feeding the true previous target while training.
+    vector_input : bool, default=False
+        Whether the input is one feature vector per sample, given as
+        ``X[:, 0]`` of a (batch, 1, input_size) tensor.
+    num_embeddings : int, default=None
+        Vocabulary size for token-id input; None for numeric features.
+    embedding_dim : int, default=None
+        Size of the token embedding.
+    """
+
+    takes_targets = True
+
+    def __init__(
+        self,
+        n_outputs,
+        horizon,
+        input_size,
+        hidden_size,
+        cell="lstm",
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        teacher_forcing_ratio=0.5,
+        vector_input=False,
+        num_embeddings=None,
+        embedding_dim=None,
+    ):
+        super().__init__()
+        self.n_outputs = n_outputs
+        self.horizon = horizon
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.lstm = cell == "lstm"
+        self.teacher_forcing_ratio = teacher_forcing_ratio
+        self.vector_input = vector_input
+        if vector_input:
+            self.encoder = nn.Sequential(nn.Linear(input_size, hidden_size), nn.Tanh())
+            context_size = hidden_size
+        else:
+            self.encoder = RecurrentEncoder(
+                input_size,
+                hidden_size,
+                cell=cell,
+                num_layers=num_layers,
+                bidirectional=bidirectional,
+                dropout=dropout,
+                num_embeddings=num_embeddings,
+                embedding_dim=embedding_dim,
+            )
+            context_size = self.encoder.output_size
+        self.init_state = nn.Linear(context_size, num_layers * hidden_size)
+        self.cells = nn.ModuleList(
+            _CELLS[cell](n_outputs + context_size if i == 0 else hidden_size, hidden_size)
+            for i in range(num_layers)
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_size, n_outputs)
+
+    def context(self, X, lengths):
+        """Return the context vector of each sample, shape (batch, context_size)."""
+        if self.vector_input:
+            return self.encoder(X[:, 0])
+        return self.encoder.last_state(self.encoder(X, lengths), lengths)
+
+    def forward(self, X, lengths, y=None):
+        """Decode ``horizon`` steps.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
+            Padded input sequences (or vectors as ``(batch, 1, input_size)``).
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+        y : torch.Tensor of shape (batch, horizon, n_outputs), default=None
+            Targets for teacher forcing; used only in training mode.
+
+        Returns
+        -------
+        outputs : torch.Tensor of shape (batch, horizon, n_outputs)
+            Decoded steps.
+        """
+        ctx = self.context(X, lengths)
+        batch = ctx.shape[0]
+        h = list(torch.tanh(self.init_state(ctx)).view(batch, self.num_layers, -1).unbind(1))
+        c = [torch.zeros_like(s) for s in h] if self.lstm else None
+        prev = ctx.new_zeros((batch, self.n_outputs))
+        force = y is not None and self.training and self.teacher_forcing_ratio > 0
+        if force:
+            y = y.to(ctx.device, ctx.dtype)
+        outputs = []
+        for t in range(self.horizon):
+            inp = torch.cat([prev, ctx], dim=1)
+            for i, cell in enumerate(self.cells):
+                if i:
+                    inp = self.dropout(inp)
+                if self.lstm:
+                    h[i], c[i] = cell(inp, (h[i], c[i]))
+                else:
+                    h[i] = cell(inp, h[i])
+                inp = h[i]
+            out = self.head(self.dropout(inp))
+            outputs.append(out)
+            if force and t + 1 < self.horizon:
+                if self.teacher_forcing_ratio >= 1:
+                    prev = y[:, t]
+                else:
+                    keep = torch.rand(batch, 1, device=ctx.device) < self.teacher_forcing_ratio
+                    prev = torch.where(keep, y[:, t], out)
+            else:
+                prev = out
+        return torch.stack(outputs, dim=1)
