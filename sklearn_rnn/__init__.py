@@ -1,7 +1,8 @@
 """Recurrent neural networks (RNN, LSTM, GRU) as scikit-learn estimators."""
 
 from sklearn_rnn._classifier import LSTMClassifier
+from sklearn_rnn._seq2seq import Seq2SeqRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["LSTMClassifier", "__version__"]
+__all__ = ["LSTMClassifier", "Seq2SeqRegressor", "__version__"]

@@ -1,0 +1,486 @@
+"""Seq2SeqRegressor: sequence -> sequence (aligned or encoder-decoder) and vector -> sequence."""
+
+import numbers
+from numbers import Real
+
+import numpy as np
+import torch
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.utils import check_array
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    _get_feature_names,
+    check_is_fitted,
+)
+from torch import nn
+
+from sklearn_rnn._base import BaseRecurrentEstimator
+from sklearn_rnn._sequences import SequenceData, check_sequences
+from sklearn_rnn.metrics import sequence_r2_score
+from sklearn_rnn.modules import AlignedSeq2SeqModule, EncoderDecoderModule
+
+
+def _r2_stats(y_pred, y_true, lengths=None):
+    """Per-output sums for R^2 over real steps: [sum w, sum w*y, sum w*y^2, sum w*res^2]."""
+    w = torch.ones(y_true.shape[:2], dtype=y_true.dtype, device=y_true.device)
+    if lengths is not None:
+        steps = torch.arange(y_true.shape[1], device=y_true.device)
+        w = (steps < lengths.to(y_true.device).unsqueeze(1)).to(y_true.dtype)
+    w = w.unsqueeze(-1).expand_as(y_true)
+    return torch.stack(
+        [
+            w.sum((0, 1)),
+            (w * y_true).sum((0, 1)),
+            (w * y_true**2).sum((0, 1)),
+            (w * (y_true - y_pred) ** 2).sum((0, 1)),
+        ]
+    ).double()
+
+
+def _r2(stats):
+    n, s, s2, res = stats
+    tot = s2 - s**2 / n
+    r2 = torch.where(tot > 0, 1 - res / tot.clamp_min(1e-300), (res == 0).double())
+    return r2.mean()
+
+
+def _is_one_dim(y):
+    """Whether ``y`` is a flat 1-D target (one scalar per sample)."""
+    if isinstance(y, (list, tuple)) and not all(isinstance(v, numbers.Number) for v in y):
+        return False
+    try:
+        a = np.asarray(y)
+    except (ValueError, TypeError):  # ragged
+        return False
+    if a.ndim != 1:
+        return False
+    return a.dtype != object or all(isinstance(v, numbers.Number) for v in a)
+
+
+def _scale_stats(padded, lengths):
+    """Per-feature mean and std over the real steps of ``padded`` (n, T, k)."""
+    mask = np.arange(padded.shape[1])[None, :] < lengths[:, None]
+    real = padded[mask].astype(np.float64)
+    mean = real.mean(axis=0)
+    scale = real.std(axis=0)
+    scale[~(scale > 1e-12 * np.maximum(1.0, np.abs(mean)))] = 1.0
+    return mean.astype(np.float32), scale.astype(np.float32)
+
+
+class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
+    """Recurrent sequence-to-sequence regressor.
+
+    Two modes in one estimator, chosen with ``mode``:
+
+    - ``"aligned"``: one target vector per input step (``y`` has the lengths
+      of ``X``; ragged allowed). A recurrent encoder with a linear layer on
+      every step, e.g. tomorrow's value at every day of the window.
+    - ``"encoder_decoder"``: the encoder reads ``X``, a recurrent decoder
+      produces ``H`` steps (``H`` is the length of the targets at fit, the
+      forecast horizon). While training, the decoder is fed the true previous
+      target with probability ``teacher_forcing_ratio`` and its own previous
+      prediction otherwise; at predict it always feeds its own predictions.
+
+    With ``input_type="vectors"``, ``X`` is a 2-D table of feature vectors,
+    each of which seeds a whole output sequence (encoder-decoder only). 2-D
+    ``X`` otherwise means univariate sequences, as everywhere in this package.
+
+    Inputs (per feature) and targets (per output) are standardised over their
+    real time steps inside the estimator and predictions are returned on the
+    original scale, so targets in the hundreds or thousands need no scaling
+    by hand.
+
+    Parameters
+    ----------
+    mode : {"encoder_decoder", "aligned"}, default="encoder_decoder"
+        Sequence-to-sequence pattern, see above.
+    input_type : {"sequences", "vectors"}, default="sequences"
+        Whether ``X`` holds sequences (3-D, 2-D univariate or ragged) or one
+        feature vector per sample (2-D, ``mode="encoder_decoder"`` only).
+    teacher_forcing_ratio : float, default=0.5
+        Probability, at each decoder step while training, of feeding the
+        true previous target instead of the decoder's own prediction
+        (encoder-decoder mode only).
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell of the encoder and decoder.
+    hidden_size : int, default=64
+        Hidden units per layer (and per direction of the encoder).
+    num_layers : int, default=1
+        Stacked recurrent layers (of the encoder and of the decoder).
+    bidirectional : bool, default=False
+        Bidirectional encoder. In aligned mode each output then also sees the
+        later input steps.
+    dropout : float, default=0.0
+        Dropout between stacked layers and before the output layer.
+    embedding_dim : int, default=None
+        Size of a learned token embedding when ``X`` holds integer token ids;
+        None for numeric features.
+    max_iter : int, default=50
+        Number of epochs.
+    batch_size : int, default=64
+        Sequences per mini-batch (also used for prediction).
+    learning_rate_init : float, default=1e-3
+        Adam step size.
+    alpha : float, default=0.0
+        L2 penalty (Adam weight decay).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data and stop when the
+        validation loss has not improved by ``tol`` for ``n_iter_no_change``
+        epochs; the best weights are kept.
+    validation_fraction : float, default=0.1
+        Held-out share for early stopping.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss that counts as improvement.
+    clip_grad_norm : float, default=None
+        Clip the gradient norm to this value; None for no clipping.
+    device : str, default="auto"
+        Torch device; "auto" uses CUDA when available.
+    n_threads : int, default=None
+        Torch threads used while fitting and predicting (restored afterwards).
+        None uses one thread for small models and torch's setting otherwise.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, dropout, teacher forcing, shuffling and the validation
+        split. Fitting never changes the caller's global torch random state.
+    verbose : int, default=0
+        Print a per-epoch log and a progress bar when > 0.
+    warm_start : bool, default=False
+        Continue training the fitted network (with the scaling of the first
+        fit) on the next call to ``fit``.
+
+    Attributes
+    ----------
+    net_ : skorch.NeuralNet
+        The trained skorch net; its ``module_`` is the torch module.
+    n_features_in_ : int
+        Features per time step; for a 2-D table ``X`` (or vectors), its
+        number of columns.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a DataFrame ``X`` given to ``fit``.
+    n_outputs_ : int
+        Target values per time step.
+    horizon_ : int
+        Decoded steps (encoder-decoder mode); None in aligned mode.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        Mean training loss (on standardised targets) of each epoch.
+    validation_scores_ : list of float
+        Validation R^2 (standardised targets) of each epoch (only with
+        ``early_stopping``).
+    best_loss_ : float
+        Lowest training loss, or lowest validation loss with ``early_stopping``.
+
+    See Also
+    --------
+    sklearn_rnn.preprocessing.make_windows : Windows and targets from one long series.
+    sklearn_rnn.preprocessing.SequenceScaler : Per-feature scaling of sequences.
+    sklearn_rnn.metrics.per_horizon_errors : Error at each step ahead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import Seq2SeqRegressor
+    >>> from sklearn_rnn.preprocessing import make_windows
+    >>> t = np.arange(200)
+    >>> series = 100 + 20 * np.sin(2 * np.pi * t / 12)
+    >>> X, y = make_windows(series, input_length=24, horizon=6)
+    >>> X.shape, y.shape
+    ((171, 24, 1), (171, 6))
+    >>> reg = Seq2SeqRegressor(
+    ...     hidden_size=16, max_iter=20, learning_rate_init=0.01, random_state=0
+    ... ).fit(X, y)
+    >>> reg.predict(X[-2:]).shape
+    (2, 6)
+    >>> reg.score(X, y) > 0.9
+    True
+    """
+
+    _parameter_constraints = {
+        **BaseRecurrentEstimator._parameter_constraints,
+        "mode": [StrOptions({"aligned", "encoder_decoder"})],
+        "input_type": [StrOptions({"sequences", "vectors"})],
+        "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
+    }
+
+    def __init__(
+        self,
+        *,
+        mode="encoder_decoder",
+        input_type="sequences",
+        teacher_forcing_ratio=0.5,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        embedding_dim=None,
+        max_iter=50,
+        batch_size=64,
+        learning_rate_init=1e-3,
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        clip_grad_norm=None,
+        device="auto",
+        n_threads=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.mode = mode
+        self.input_type = input_type
+        self.teacher_forcing_ratio = teacher_forcing_ratio
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.embedding_dim = embedding_dim
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.alpha = alpha
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.clip_grad_norm = clip_grad_norm
+        self.device = device
+        self.n_threads = n_threads
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the regressor.
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences: a 3-D array ``(n_samples, n_timesteps, n_features)``,
+            a 2-D array or DataFrame ``(n_samples, n_timesteps)`` of
+            univariate sequences, a list of ``(T_i, n_features)`` or
+            ``(T_i,)`` arrays, or token-id sequences when ``embedding_dim``
+            is set. With ``input_type="vectors"``: a 2-D array or DataFrame
+            ``(n_samples, n_features)`` of feature vectors.
+        y : array-like
+            Target sequences: ``(n_samples, n_steps)``, ``(n_samples,
+            n_steps, n_outputs)``, a list of ``(T_i,)`` or ``(T_i,
+            n_outputs)`` arrays, or ``(n_samples,)`` for one step. Aligned
+            mode: the lengths of ``X``. Encoder-decoder mode: one length
+            ``H`` for all samples, the horizon.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : Seq2SeqRegressor
+            The fitted regressor.
+        """
+        if self.input_type == "vectors":
+            if self.mode == "aligned":
+                raise ValueError(
+                    "input_type='vectors' has no input steps to align targets with; use "
+                    "mode='encoder_decoder' to produce a sequence from each vector."
+                )
+            if self.embedding_dim is not None:
+                raise ValueError(
+                    "embedding_dim is for token-id sequences; it cannot be used with "
+                    "input_type='vectors'."
+                )
+        return self._fit(X, y, sample_weight)
+
+    # ------------------------------------------------------------ input layer
+    @property
+    def _reuse_scaling(self):
+        return self.warm_start and hasattr(self, "net_")
+
+    def _check_X(self, X, *, reset):
+        if self.input_type == "vectors":
+            return self._check_vectors(X, reset=reset)
+        data, info = super()._check_X(X, reset=reset)
+        if self._tokens:
+            return data, info
+        if reset and not self._reuse_scaling:
+            mean, scale = _scale_stats(data.X.numpy(), data.lengths)
+            info.update(_x_mean=mean, _x_scale=scale)
+        else:
+            mean, scale = self._x_mean, self._x_scale
+            if reset:
+                info.update(_x_mean=mean, _x_scale=scale)
+        X_t = (data.X - torch.from_numpy(mean)) / torch.from_numpy(scale)
+        return SequenceData(X_t, data.lengths), info
+
+    def _check_vectors(self, X, *, reset):
+        names = _get_feature_names(X)
+        A = check_array(X, dtype=np.float32, input_name="X")
+        info = {}
+        if reset:
+            info.update(_n_step_features=A.shape[1], _fit_layout="vectors")
+            info["n_features_in_"] = A.shape[1]
+            if names is not None:
+                info["feature_names_in_"] = names
+            if self._reuse_scaling:
+                mean, scale = self._x_mean, self._x_scale
+            else:
+                mean, scale = _scale_stats(A[:, None, :], np.ones(len(A), dtype=np.int64))
+            info.update(_x_mean=mean, _x_scale=scale)
+        else:
+            _check_feature_names(self, X, reset=False)
+            _check_n_features(self, X, reset=False)
+            mean, scale = self._x_mean, self._x_scale
+        X_t = torch.from_numpy(((A - mean) / scale).astype(np.float32)[:, None, :])
+        return SequenceData(X_t, np.ones(len(A), dtype=np.int64)), info
+
+    def _check_targets(self, y, n, lengths, *, fit):
+        """Validate ``y``; return ``(padded (n, T, k) float32, y_lengths, step_scalar)``."""
+        if y is None:
+            raise ValueError("Seq2SeqRegressor requires y to be passed, but the target y is None.")
+        if _is_one_dim(y):
+            a = check_array(y, ensure_2d=False, dtype=np.float32, input_name="y")
+            padded, y_lengths, layout = a.reshape(-1, 1, 1), np.ones(len(a), np.int64), "1d"
+        else:
+            padded, y_lengths, layout = check_sequences(y, name="y")
+        step_scalar = layout in ("1d", "table") or (
+            layout == "ragged" and all(np.ndim(v) == 1 for v in y)
+        )
+        if len(padded) != n:
+            raise ValueError(f"X has {n} samples but y has {len(padded)}; they must match.")
+        if self.mode == "aligned":
+            bad = np.flatnonzero(y_lengths != lengths)
+            if len(bad):
+                i = bad[0]
+                raise ValueError(
+                    "mode='aligned' needs one target per input step, but sample "
+                    f"{i} has {lengths[i]} input steps and {y_lengths[i]} target steps "
+                    f"({len(bad)} sample(s) differ). Give y the lengths of X, or use "
+                    "mode='encoder_decoder' for targets of another length."
+                )
+        elif y_lengths.min() != y_lengths.max():
+            raise ValueError(
+                "mode='encoder_decoder' needs target sequences of one length (the "
+                f"horizon), but y has lengths from {y_lengths.min()} to {y_lengths.max()}."
+            )
+        elif not fit and y_lengths[0] != self.horizon_:
+            raise ValueError(
+                f"y has a horizon of {y_lengths[0]} steps, but this model was fitted "
+                f"to predict {self.horizon_} steps; give y with {self.horizon_} steps."
+            )
+        if not fit and padded.shape[2] != self.n_outputs_:
+            raise ValueError(
+                f"y has {padded.shape[2]} outputs per step, but this model was fitted "
+                f"with {self.n_outputs_}."
+            )
+        return padded, y_lengths, step_scalar
+
+    # ----------------------------------------------------------------- hooks
+    def _encode_targets(self, y, n, lengths):
+        padded, y_lengths, step_scalar = self._check_targets(y, n, lengths, fit=True)
+        if self._reuse_scaling and padded.shape[2] == self.n_outputs_:
+            mean, scale = self._y_mean, self._y_scale
+        else:
+            mean, scale = _scale_stats(padded, y_lengths)
+        y_t = torch.from_numpy(((padded - mean) / scale).astype(np.float32))
+        info = {
+            "n_outputs_": padded.shape[2],
+            "horizon_": int(y_lengths[0]) if self.mode == "encoder_decoder" else None,
+            "_y_mean": mean,
+            "_y_scale": scale,
+            "_y_step_scalar": step_scalar,
+            "_y_one_dim": _is_one_dim(y),
+        }
+        equal = y_lengths.min() == y_lengths.max()
+        return y_t, None if equal else y_lengths, None, info
+
+    def _make_module(self, info, target_info):
+        params = self._encoder_params(info)
+        if self.mode == "aligned":
+            return AlignedSeq2SeqModule(
+                n_outputs=target_info["n_outputs_"], dropout=self.dropout, **params
+            )
+        return EncoderDecoderModule(
+            n_outputs=target_info["n_outputs_"],
+            horizon=target_info["horizon_"],
+            dropout=self.dropout,
+            teacher_forcing_ratio=self.teacher_forcing_ratio,
+            vector_input=self.input_type == "vectors",
+            **params,
+        )
+
+    def _make_criterion(self):
+        return nn.MSELoss(reduction="none")
+
+    def _valid_score_fns(self):
+        return _r2_stats, _r2
+
+    # ------------------------------------------------------------- inference
+    def predict(self, X):
+        """Predict a target sequence for each sample.
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences (or vectors), in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray or list of ndarray
+            On the scale of the targets given to :meth:`fit`, with their
+            layout: ``(n_samples, n_steps)`` when each step was one value,
+            ``(n_samples, n_steps, n_outputs)`` otherwise, and
+            ``(n_samples,)`` when ``y`` was 1-D. In aligned mode,
+            ``n_steps`` is the length of each input sequence; when those
+            differ, a list of ``(T_i,)`` or ``(T_i, n_outputs)`` arrays.
+        """
+        check_is_fitted(self, "net_")
+        data, _ = self._check_X(X, reset=False)
+        out = self._forward(data).numpy().astype(np.float64)
+        out = out * self._y_scale.astype(np.float64) + self._y_mean.astype(np.float64)
+        if self._y_step_scalar:
+            out = out[:, :, 0]
+        if self.mode == "aligned" and not data.equal_lengths:
+            return [o[:t] for o, t in zip(out, data.lengths, strict=True)]
+        if self.mode == "aligned":
+            out = out[:, : data.lengths[0]]
+        if self._y_one_dim and out.ndim == 2 and out.shape[1] == 1:
+            out = out[:, 0]
+        return out
+
+    def score(self, X, y, sample_weight=None):
+        """R^2 over all real time steps and outputs.
+
+        Every real step of every sample is one observation (padding never
+        counts); R^2 is averaged over the outputs. See
+        :func:`sklearn_rnn.metrics.sequence_r2_score`.
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences (or vectors), in any format accepted by :meth:`fit`.
+        y : array-like
+            True target sequences, in any format accepted by :meth:`fit`.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of every step of each sample.
+
+        Returns
+        -------
+        score : float
+            R^2 (at most 1.0, never NaN).
+        """
+        check_is_fitted(self, "net_")
+        data, _ = self._check_X(X, reset=False)
+        self._check_targets(y, len(data), data.lengths, fit=False)
+        y_pred = self.predict(X)
+        return sequence_r2_score(y, y_pred, sample_weight=sample_weight)
