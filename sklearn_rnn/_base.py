@@ -116,7 +116,9 @@ class BaseRecurrentEstimator(BaseEstimator):
     - ``_encode_targets(y, n, lengths) -> (y_tensor, y_lengths, split_y, info)``:
       targets as a tensor (per-step targets padded, with their ``y_lengths``;
       None otherwise), labels to stratify the validation split on (or None),
-      and fitted attributes derived from ``y`` (e.g. ``classes_``);
+      and fitted attributes derived from ``y`` (e.g. ``classes_``); an
+      estimator whose targets are built from ``X`` overrides
+      ``_fit_targets(y, data)`` instead;
     - ``_make_module(info, target_info)``: the torch module, whose
       ``forward(X, lengths)`` gives what the criterion compares with the targets;
     - ``_make_criterion()``: a criterion with ``reduction="none"``; the net
@@ -207,8 +209,12 @@ class BaseRecurrentEstimator(BaseEstimator):
             )
         return params
 
-    def _resolve_n_threads(self, n_step_features):
-        """Threads for torch: ``n_threads``, or 1 for models too small to gain from more."""
+    def _resolve_n_threads(self, n_step_features, info=None):
+        """Threads for torch: ``n_threads``, or 1 for models too small to gain from more.
+
+        ``info`` is the input description of a fit (from ``_check_X``); None at
+        inference, where the fitted attributes hold it.
+        """
         if self.n_threads is not None:
             return self.n_threads
         gates = {"lstm": 4, "gru": 3, "rnn": 1}[self.cell]
@@ -267,12 +273,12 @@ class BaseRecurrentEstimator(BaseEstimator):
         """The fit template: validate, encode targets, build or reuse the net, train."""
         data, info = self._check_X(X, reset=True)
         n = len(data)
-        y_t, y_lengths, split_y, target_info = self._encode_targets(y, n, data.lengths)
+        y_t, y_lengths, split_y, target_info = self._fit_targets(y, data)
         weights = self._sample_weights(sample_weight, n, split_y, target_info)
         data = data.with_targets(y_t, weights, y_lengths)
         device = resolve_device(self.device)
         seeds = check_random_state(self.random_state).randint(_SEED_MAX, size=3)
-        n_threads = self._resolve_n_threads(info["_n_step_features"])
+        n_threads = self._resolve_n_threads(info["_n_step_features"], info)
         warm = self.warm_start and self._warm_start_compatible(info, target_info)
         stratify = self.early_stopping and self._can_stratify(split_y)
         with cpu_settings(n_threads), seeded(int(seeds[0]), device):
@@ -299,6 +305,15 @@ class BaseRecurrentEstimator(BaseEstimator):
                 delattr(self, key)
         self.__dict__.update(info)
         return self
+
+    def _fit_targets(self, y, data):
+        """Targets of ``fit``: ``_encode_targets`` on ``y``.
+
+        Estimators whose targets come from the inputs (the autoencoder
+        rebuilds ``X``) override this; ``data`` is the validated
+        :class:`SequenceData`.
+        """
+        return self._encode_targets(y, len(data), data.lengths)
 
     def _warm_start_compatible(self, info, target_info):
         if not hasattr(self, "net_"):
