@@ -2,7 +2,7 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_rnn import LSTMClassifier, Seq2SeqRegressor
+from sklearn_rnn import AutoencoderTransformer, LSTMClassifier, Seq2SeqRegressor
 from sklearn_rnn.preprocessing import SequenceScaler
 
 # Small, fast settings: the checks fit many times on tiny data.
@@ -14,6 +14,14 @@ ESTIMATORS = [
         hidden_size=8, max_iter=5, batch_size=32, learning_rate_init=0.02, random_state=0
     ),
     SequenceScaler(),
+    AutoencoderTransformer(
+        n_components=2,
+        hidden_layer_sizes=(8,),
+        max_iter=20,
+        batch_size=32,
+        learning_rate_init=0.02,
+        random_state=0,
+    ),
 ]
 
 EXPECTED_FAILED_CHECKS = {

@@ -1,0 +1,506 @@
+"""AutoencoderTransformer: stacked autoencoders for dimensionality reduction and denoising."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+from sklearn.utils import TransformerTags, check_array
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    _get_feature_names,
+    check_is_fitted,
+)
+from torch import nn
+
+from sklearn_rnn._base import _SINGLE_THREAD_WORK, BaseRecurrentEstimator, cpu_settings
+from sklearn_rnn._sequences import SequenceData, check_sequences
+from sklearn_rnn.modules import DenseAutoencoderModule, RecurrentAutoencoderModule
+
+
+def _squared_error_stats(y_pred, y_true, lengths=None):
+    """``[sum of squared errors, number of values]`` over the real steps of a batch."""
+    err = (y_pred - y_true).square()
+    if lengths is None:
+        return torch.stack([err.sum(), err.new_tensor(float(err.numel()))])
+    lengths = lengths.to(err.device)
+    real = torch.arange(err.shape[1], device=err.device).unsqueeze(0) < lengths.unsqueeze(1)
+    sse = (err.sum(2) * real).sum()
+    return torch.stack([sse, (lengths.sum() * err.shape[2]).to(sse.dtype)])
+
+
+def _negative_mse(stats):
+    return -stats[0] / stats[1]
+
+
+class AutoencoderTransformer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseRecurrentEstimator
+):
+    """Stacked autoencoder: dimensionality reduction and denoising.
+
+    An autoencoder learns to rebuild its input through a narrow coding layer
+    of ``n_components`` values; ``transform`` gives the codes and
+    ``inverse_transform`` rebuilds inputs from codes, like PCA but nonlinear.
+    With ``noise`` set, training corrupts the inputs and learns to rebuild the
+    clean ones (a denoising autoencoder); ``transform`` and
+    ``inverse_transform`` always use the input as given.
+
+    The model depends on the shape of ``X`` at ``fit``:
+
+    - a 2-D array or DataFrame ``(n_samples, n_features)`` is a table of
+      feature vectors: a dense autoencoder ``n_features -> hidden_layer_sizes
+      -> n_components``, the decoder mirroring the encoder;
+    - a 3-D array ``(n_samples, n_timesteps, n_features)`` or a list of
+      ``(T_i, n_features)`` / ``(T_i,)`` arrays are sequences: a recurrent
+      encoder (``cell``, ``hidden_size``, ``num_layers``, ``bidirectional``)
+      whose state after each sequence's last *real* step is mapped to the code,
+      and a recurrent decoder of the same shape that reads the code at every
+      step and rebuilds the sequence. Padded steps are masked from the loss;
+      padding changes no code.
+
+    Parameters
+    ----------
+    n_components : int, default=2
+        Size of the code (the output of :meth:`transform`).
+    hidden_layer_sizes : array-like of int, default=(64,)
+        Dense autoencoder (2-D ``X``): sizes of the encoder's hidden layers,
+        from the input inwards; the decoder uses them in reverse. ``()``
+        gives one linear layer each way.
+    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
+        Dense autoencoder: activation of the hidden layers (the code and the
+        output layer are linear).
+    noise : {"gaussian", "masking"} or None, default=None
+        Corruption of the training inputs: "gaussian" adds normal noise of
+        standard deviation ``noise_level``; "masking" sets a random fraction
+        ``noise_level`` of the values to 0. Applied only while training.
+    noise_level : float, default=0.1
+        Standard deviation ("gaussian") or masked fraction ("masking", below 1).
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent autoencoder (sequences): cell of the encoder and decoder.
+    hidden_size : int, default=64
+        Recurrent autoencoder: hidden units per layer and direction.
+    num_layers : int, default=1
+        Recurrent autoencoder: stacked layers of the encoder and of the decoder.
+    bidirectional : bool, default=False
+        Recurrent autoencoder: bidirectional encoder and decoder.
+    dropout : float, default=0.0
+        Dropout after each dense hidden layer, or between stacked recurrent layers.
+    max_iter : int, default=200
+        Number of epochs.
+    batch_size : int, default=64
+        Samples per mini-batch.
+    learning_rate_init : float, default=1e-3
+        Adam's learning rate.
+    alpha : float, default=0.0
+        L2 penalty (Adam's weight decay).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data and stop when the
+        validation reconstruction error has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs; the best epoch's weights are kept.
+    validation_fraction : float, default=0.1
+        Fraction of the data held out for early stopping.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before stopping.
+    tol : float, default=1e-4
+        Smallest improvement of the validation loss that counts.
+    clip_grad_norm : float, default=None
+        Clip the gradient norm to this value (None: no clipping).
+    device : str, default="auto"
+        Torch device; "auto" uses CUDA when available.
+    n_threads : int, default=None
+        Torch threads during fit and inference (None: one thread for small
+        models, torch's current setting otherwise). Restored afterwards.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, dropout, noise, shuffling and the validation split,
+        without changing the global torch random state.
+    verbose : int, default=0
+        Print a progress bar and an epoch log when > 0.
+    warm_start : bool, default=False
+        Continue training the previous model on the next ``fit``.
+
+    Attributes
+    ----------
+    net_ : skorch.NeuralNet
+        The trained skorch net; its ``module_`` is a
+        :class:`~sklearn_rnn.modules.DenseAutoencoderModule` or a
+        :class:`~sklearn_rnn.modules.RecurrentAutoencoderModule`.
+    n_features_in_ : int
+        Columns of a 2-D ``X``, or features per time step of sequences.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a DataFrame ``X`` given to ``fit``.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        Mean training loss (squared reconstruction error) of each epoch, on
+        the corrupted inputs when ``noise`` is set.
+    validation_scores_ : list of float
+        Negative mean squared reconstruction error on the validation data of
+        each epoch (only with ``early_stopping``).
+    best_loss_ : float
+        Lowest training loss, or lowest validation loss with ``early_stopping``.
+
+    See Also
+    --------
+    sklearn.decomposition.PCA : Linear dimensionality reduction.
+    LSTMClassifier : Its ``transform`` gives supervised sequence embeddings.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import AutoencoderTransformer
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(100, 3)) @ rng.normal(size=(3, 10))
+    >>> ae = AutoencoderTransformer(n_components=3, max_iter=50, random_state=0)
+    >>> codes = ae.fit_transform(X)
+    >>> codes.shape
+    (100, 3)
+    >>> ae.inverse_transform(codes).shape
+    (100, 10)
+    >>> seqs = [rng.normal(size=(rng.randint(4, 9), 2)) for _ in range(30)]
+    >>> seq_ae = AutoencoderTransformer(n_components=4, hidden_size=8, max_iter=5)
+    >>> seq_ae.fit(seqs).transform(seqs).shape
+    (30, 4)
+    """
+
+    _parameter_constraints = {
+        **{
+            k: v
+            for k, v in BaseRecurrentEstimator._parameter_constraints.items()
+            if k != "embedding_dim"
+        },
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "noise": [StrOptions({"gaussian", "masking"}), None],
+        "noise_level": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_components=2,
+        *,
+        hidden_layer_sizes=(64,),
+        activation="relu",
+        noise=None,
+        noise_level=0.1,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        max_iter=200,
+        batch_size=64,
+        learning_rate_init=1e-3,
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        clip_grad_norm=None,
+        device="auto",
+        n_threads=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.n_components = n_components
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.noise = noise
+        self.noise_level = noise_level
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.alpha = alpha
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.clip_grad_norm = clip_grad_norm
+        self.device = device
+        self.n_threads = n_threads
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags = TransformerTags(preserves_dtype=["float32"])
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the autoencoder to rebuild ``X``.
+
+        Parameters
+        ----------
+        X : array-like
+            Feature vectors (a 2-D array or DataFrame) for the dense
+            autoencoder; sequences (a 3-D array ``(n_samples, n_timesteps,
+            n_features)`` or a list of ``(T_i, n_features)`` or ``(T_i,)``
+            arrays) for the recurrent autoencoder.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : AutoencoderTransformer
+            The fitted transformer.
+        """
+        self._check_layer_params()
+        return self._fit(X, None)
+
+    def _check_layer_params(self):
+        sizes = self._hidden_layer_sizes()
+        if any(not isinstance(s, Integral) or isinstance(s, bool) or s < 1 for s in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must hold positive integers, got {self.hidden_layer_sizes!r}."
+            )
+        if self.noise == "masking" and self.noise_level >= 1:
+            raise ValueError(
+                f"noise='masking' needs noise_level below 1 (the fraction of values set "
+                f"to 0), got noise_level={self.noise_level}."
+            )
+
+    def _hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, Integral):
+            return (sizes,)
+        return tuple(np.asarray(sizes).tolist()) if not isinstance(sizes, tuple) else sizes
+
+    # ------------------------------------------------------------ input layer
+    @property
+    def _tokens(self):
+        return False
+
+    @property
+    def _is_dense(self):
+        return self._fit_layout == "table"
+
+    def _check_X(self, X, *, reset):
+        """Validate ``X``: a 2-D table is feature vectors, anything else sequences.
+
+        Feature vectors become one-step sequences ``(n_samples, 1, n_features)``.
+        """
+        padded, lengths, layout = check_sequences(X)
+        dense = layout == "table"
+        if dense:
+            padded = np.ascontiguousarray(padded.transpose(0, 2, 1))
+            lengths = np.ones(len(padded), dtype=np.int64)
+        n_step_features = padded.shape[2]
+        info = {}
+        if reset:
+            info["_fit_layout"] = layout
+            info["_n_step_features"] = n_step_features
+            info["n_features_in_"] = n_step_features
+            info["_max_length"] = int(lengths.max())
+            names = _get_feature_names(X) if dense else None
+            if names is not None:
+                info["feature_names_in_"] = names
+        else:
+            name = type(self).__name__
+            if self._is_dense and not dense:
+                raise ValueError(
+                    f"{name} was fitted on feature vectors (a 2-D X) but X holds "
+                    "sequences (a 3-D array or a list of sequences); pass a 2-D array "
+                    f"of {self.n_features_in_} columns."
+                )
+            if not self._is_dense and dense:
+                raise ValueError(
+                    f"{name} was fitted on sequences, but X is 2-D, which is read as a "
+                    "table of feature vectors. Pass sequences as a 3-D array "
+                    "(n_samples, n_timesteps, n_features) or a list of sequences; "
+                    "univariate ones as X[:, :, None] or a list of 1-D arrays."
+                )
+            if dense:
+                _check_feature_names(self, X, reset=False)
+                _check_n_features(self, X, reset=False)
+            elif n_step_features != self._n_step_features:
+                raise ValueError(
+                    f"X has {n_step_features} features, but {name} is expecting "
+                    f"{self._n_step_features} features as input (features per time step)."
+                )
+        return SequenceData(torch.from_numpy(padded), lengths), info
+
+    # ------------------------------------------------------------ fit hooks
+    def _fit_targets(self, y, data):
+        y_lengths = None if data.equal_lengths else data.lengths
+        return data.X, y_lengths, None, {"_n_features_out": self.n_components}
+
+    def _warm_start_compatible(self, info, target_info):
+        if hasattr(self, "net_"):
+            if (info["_fit_layout"] == "table") != self._is_dense:
+                raise ValueError(
+                    "warm_start=True, but X switched between feature vectors (2-D) and "
+                    "sequences; set warm_start=False to fit a new model."
+                )
+            if target_info["_n_features_out"] != self._n_features_out:
+                raise ValueError(
+                    f"warm_start=True, but n_components changed from {self._n_features_out} "
+                    f"to {self.n_components}; set warm_start=False to fit a new model."
+                )
+        return super()._warm_start_compatible(info, target_info)
+
+    def _resolve_n_threads(self, n_step_features, info=None):
+        """Threads for torch: ``n_threads``, or 1 when the largest matrix product is small."""
+        if self.n_threads is not None:
+            return self.n_threads
+        layout = self._fit_layout if info is None else info["_fit_layout"]
+        if layout == "table":
+            sizes = [n_step_features, *self._hidden_layer_sizes(), self.n_components]
+            work = max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+        else:
+            gates = {"lstm": 4, "gru": 3, "rnn": 1}[self.cell]
+            in_size = max(n_step_features, self.n_components)
+            work = gates * self.hidden_size * (in_size + self.hidden_size)
+            work *= 2 if self.bidirectional else 1
+        return 1 if self.batch_size * work < _SINGLE_THREAD_WORK else None
+
+    def _make_module(self, info, target_info):
+        noise = dict(noise=self.noise, noise_level=self.noise_level)
+        if info["_fit_layout"] == "table":
+            return DenseAutoencoderModule(
+                n_features=info["_n_step_features"],
+                n_components=self.n_components,
+                hidden_layer_sizes=self._hidden_layer_sizes(),
+                activation=self.activation,
+                dropout=self.dropout,
+                **noise,
+            )
+        return RecurrentAutoencoderModule(
+            input_size=info["_n_step_features"],
+            n_components=self.n_components,
+            hidden_size=self.hidden_size,
+            cell=self.cell,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            **noise,
+        )
+
+    def _make_criterion(self):
+        return nn.MSELoss(reduction="none")
+
+    def _valid_score_fns(self):
+        return _squared_error_stats, _negative_mse
+
+    # ------------------------------------------------------------- inference
+    def transform(self, X):
+        """Encode ``X``: one code per sample.
+
+        Parameters
+        ----------
+        X : array-like
+            Feature vectors or sequences, as given to :meth:`fit`.
+
+        Returns
+        -------
+        codes : ndarray of shape (n_samples, n_components)
+            The coding layer's values (float32).
+        """
+        codes = self._forward(X, method="encode")
+        return codes.reshape(len(codes), -1).numpy()
+
+    def inverse_transform(self, X, lengths=None):
+        """Rebuild inputs from codes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+            Codes, e.g. from :meth:`transform`.
+        lengths : int or array-like of shape (n_samples,), default=None
+            Sequences only: the number of steps to rebuild from each code.
+            None: the longest sequence seen in :meth:`fit`.
+
+        Returns
+        -------
+        X_rebuilt : ndarray or list of ndarray
+            For feature vectors, an array ``(n_samples, n_features_in_)``. For
+            sequences, an array ``(n_samples, n_timesteps, n_features_in_)``
+            when all lengths are equal, otherwise a list of ``(T_i,
+            n_features_in_)`` arrays.
+        """
+        check_is_fitted(self, "net_")
+        codes = check_array(X, dtype=np.float32, input_name="X")
+        if codes.shape[1] != self.n_components:
+            raise ValueError(
+                f"X has {codes.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_components} features as input (codes of n_components values)."
+            )
+        n = len(codes)
+        if self._is_dense:
+            if lengths is not None:
+                raise ValueError(
+                    "lengths applies to sequences only; this model was fitted on 2-D X."
+                )
+            steps = np.ones(n, dtype=np.int64)
+        else:
+            steps = self._check_lengths(lengths, n)
+        out = self._decode(torch.tensor(codes), torch.from_numpy(steps)).numpy()
+        if self._is_dense:
+            return out
+        if steps.min() == steps.max():
+            return out
+        return [out[i, :length] for i, length in enumerate(steps)]
+
+    def _check_lengths(self, lengths, n):
+        if lengths is None:
+            return np.full(n, self._max_length, dtype=np.int64)
+        arr = np.asarray(lengths)
+        if arr.ndim == 0:
+            arr = np.full(n, arr)
+        if arr.shape != (n,) or arr.dtype.kind not in "iu" or (n and arr.min() < 1):
+            raise ValueError(
+                f"lengths must be a positive integer or {n} positive integers (one per "
+                f"code), got {lengths!r}."
+            )
+        return arr.astype(np.int64)
+
+    def _decode(self, codes, lengths):
+        """Decode in batches, padded to the longest of ``lengths``; CPU tensor."""
+        module = self.net_.module_
+        device = self.net_.device
+        size = self.net_.batch_size
+        n_steps = int(lengths.max()) if len(lengths) else 1
+        was_training = module.training
+        module.eval()
+        outputs = []
+        try:
+            with cpu_settings(self._resolve_n_threads(self._n_step_features)):
+                with torch.inference_mode():
+                    for i in range(0, len(codes), size):
+                        c = codes[i : i + size].to(device)
+                        if self._is_dense:
+                            outputs.append(module.decode(c).cpu())
+                        else:
+                            lb = lengths[i : i + size].to(device)
+                            outputs.append(module.decode(c, lb, n_steps).cpu())
+        finally:
+            module.train(was_training)
+        return torch.cat(outputs)
+
+    def score(self, X, y=None):
+        """Negative mean squared reconstruction error (higher is better).
+
+        Parameters
+        ----------
+        X : array-like
+            Feature vectors or sequences, as given to :meth:`fit`.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            Minus the mean of the squared differences between ``X`` and its
+            reconstruction, over all values (real steps only, for sequences).
+        """
+        stats = self._forward(X, method="squared_error").double().sum(0)
+        return float(-stats[0] / stats[1])

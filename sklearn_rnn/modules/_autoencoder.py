@@ -1,0 +1,194 @@
+"""Autoencoder modules: dense for feature vectors, recurrent for sequences."""
+
+import torch
+from torch import nn
+
+from sklearn_rnn.modules._encoder import RecurrentEncoder
+
+_ACTIVATIONS = {
+    "identity": nn.Identity,
+    "logistic": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+}
+
+
+class Corruption(nn.Module):
+    """Input noise of a denoising autoencoder, applied in training mode only.
+
+    Parameters
+    ----------
+    noise : {"gaussian", "masking"} or None, default=None
+        "gaussian" adds normal noise of standard deviation ``noise_level``;
+        "masking" sets a random fraction ``noise_level`` of the values to 0;
+        None adds nothing.
+    noise_level : float, default=0.1
+        Standard deviation ("gaussian") or fraction of masked values ("masking").
+    """
+
+    def __init__(self, noise=None, noise_level=0.1):
+        super().__init__()
+        self.noise = noise
+        self.noise_level = noise_level
+
+    def forward(self, X):
+        """Return ``X`` corrupted when training, ``X`` itself otherwise (never in place)."""
+        if not self.training or self.noise is None or self.noise_level == 0:
+            return X
+        if self.noise == "gaussian":
+            return X + self.noise_level * torch.randn_like(X)
+        keep = torch.rand_like(X) >= self.noise_level
+        return X * keep
+
+
+def _dense_stack(sizes, activation, dropout):
+    """Linear layers through ``sizes``, each but the last followed by activation and dropout."""
+    layers = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        layers.append(nn.Linear(n_in, n_out))
+        if i < len(sizes) - 2:
+            layers.append(_ACTIVATIONS[activation]())
+            if dropout:
+                layers.append(nn.Dropout(dropout))
+    return nn.Sequential(*layers)
+
+
+class DenseAutoencoderModule(nn.Module):
+    """Stacked autoencoder on feature vectors, symmetric around a linear code.
+
+    The encoder maps ``n_features -> hidden_layer_sizes... -> n_components``,
+    the decoder mirrors it back to ``n_features``. Hidden layers use
+    ``activation``; the code and the output are linear. Layers act on the last
+    axis, so inputs may carry extra axes, e.g. ``(batch, 1, n_features)``.
+
+    Parameters
+    ----------
+    n_features : int
+        Size of the input (and output) vectors.
+    n_components : int
+        Size of the code.
+    hidden_layer_sizes : tuple of int, default=()
+        Sizes of the encoder's hidden layers, from the input inwards.
+    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
+        Activation of the hidden layers.
+    dropout : float, default=0.0
+        Dropout after each hidden layer.
+    noise, noise_level
+        See :class:`Corruption`.
+    """
+
+    def __init__(
+        self,
+        n_features,
+        n_components,
+        hidden_layer_sizes=(),
+        activation="relu",
+        dropout=0.0,
+        noise=None,
+        noise_level=0.1,
+    ):
+        super().__init__()
+        sizes = [n_features, *hidden_layer_sizes, n_components]
+        self.corruption = Corruption(noise, noise_level)
+        self.encoder = _dense_stack(sizes, activation, dropout)
+        self.decoder = _dense_stack(sizes[::-1], activation, dropout)
+
+    def encode(self, X, lengths=None):
+        """Return the codes, shape ``(..., n_components)``."""
+        return self.encoder(X)
+
+    def decode(self, codes, lengths=None):
+        """Return the reconstructions of ``codes``, shape ``(..., n_features)``."""
+        return self.decoder(codes)
+
+    def forward(self, X, lengths=None):
+        """Reconstruct ``X`` (corrupted first, when training and ``noise`` is set)."""
+        return self.decode(self.encode(self.corruption(X)))
+
+    def squared_error(self, X, lengths=None):
+        """Per sample: ``[sum of squared reconstruction errors, number of values]``."""
+        err = (self.forward(X) - X).square().reshape(len(X), -1)
+        return torch.stack([err.sum(1), torch.full_like(err[:, 0], err.shape[1])], dim=1)
+
+
+class RecurrentAutoencoderModule(nn.Module):
+    """Sequence autoencoder: recurrent encoder -> linear code -> recurrent decoder.
+
+    The encoder's state after each sequence's last *real* step is mapped to a
+    code of ``n_components`` values. The decoder, a recurrent stack of the
+    same shape, reads the code at every step and a linear layer turns its
+    outputs into the rebuilt steps. Padding changes neither the code nor the
+    rebuilt real steps.
+
+    Parameters
+    ----------
+    input_size : int
+        Features per time step.
+    n_components : int
+        Size of the code.
+    hidden_size : int
+        Hidden units per layer and direction, in the encoder and the decoder.
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell.
+    num_layers : int, default=1
+        Stacked layers of the encoder and of the decoder.
+    bidirectional : bool, default=False
+        Bidirectional encoder and decoder.
+    dropout : float, default=0.0
+        Dropout between stacked layers.
+    noise, noise_level
+        See :class:`Corruption`.
+    """
+
+    def __init__(
+        self,
+        input_size,
+        n_components,
+        hidden_size,
+        cell="lstm",
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        noise=None,
+        noise_level=0.1,
+    ):
+        super().__init__()
+        stack = dict(
+            hidden_size=hidden_size,
+            cell=cell,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+        )
+        self.corruption = Corruption(noise, noise_level)
+        self.encoder = RecurrentEncoder(input_size, **stack)
+        self.to_code = nn.Linear(self.encoder.output_size, n_components)
+        self.decoder = RecurrentEncoder(n_components, **stack)
+        self.output = nn.Linear(self.decoder.output_size, input_size)
+
+    def encode(self, X, lengths):
+        """Return one code per sequence, shape ``(batch, n_components)``."""
+        return self.to_code(self.encoder.last_state(self.encoder(X, lengths), lengths))
+
+    def decode(self, codes, lengths, n_steps=None):
+        """Rebuild sequences of ``lengths`` steps, padded to ``n_steps`` (default: the longest).
+
+        Returns a tensor of shape ``(batch, n_steps, input_size)``; values at
+        padded steps are meaningless.
+        """
+        if n_steps is None:
+            n_steps = int(lengths.max())
+        steps = codes.unsqueeze(1).expand(-1, n_steps, -1)
+        return self.output(self.decoder(steps, lengths))
+
+    def forward(self, X, lengths):
+        """Reconstruct ``X`` (corrupted first, when training and ``noise`` is set)."""
+        return self.decode(self.encode(self.corruption(X), lengths), lengths, X.shape[1])
+
+    def squared_error(self, X, lengths):
+        """Per sample: ``[sum of squared errors over real steps, number of real values]``."""
+        err = (self.forward(X, lengths) - X).square().sum(2)
+        lengths = lengths.to(X.device)
+        real = torch.arange(X.shape[1], device=X.device).unsqueeze(0) < lengths.unsqueeze(1)
+        sse = (err * real).sum(1)
+        return torch.stack([sse, (lengths * X.shape[2]).to(sse.dtype)], dim=1)
