@@ -10,7 +10,7 @@ import torch
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 
 from sklearn_rnn import AutoencoderTransformer
@@ -151,6 +151,20 @@ def test_ragged_sequences_codes_are_padding_invariant(cell, bidirectional):
     sse = sum(float(((r - x) ** 2).sum()) for r, x in zip(rebuilt, X, strict=True))
     assert ae.score(X) == pytest.approx(-sse / (sum(lengths) * 2), rel=1e-4)
     assert ae.loss_curve_[-1] < 0.7 * ae.loss_curve_[0]
+
+
+def test_gridsearch_and_cross_val_score_on_ragged_sequences():
+    X = _waves()
+    params = {**RECURRENT, "max_iter": 20, "batch_size": 8}
+    search = GridSearchCV(
+        AutoencoderTransformer(**params, random_state=0), {"n_components": [1, 4]}, cv=3
+    ).fit(X)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(scores < 0) and scores[1] > scores[0]
+    assert search.best_params_ == {"n_components": 4}
+    assert search.transform(X[:5]).shape == (5, 4)
+    cv = cross_val_score(AutoencoderTransformer(n_components=4, **params, random_state=0), X, cv=3)
+    assert cv.shape == (3,) and np.all(np.isfinite(cv)) and np.all(cv < 0)
 
 
 def test_ragged_fit_masks_padded_steps_from_the_loss(monkeypatch):
