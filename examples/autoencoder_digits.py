@@ -22,18 +22,15 @@ Run ``python examples/autoencoder_digits.py [output.png]`` (default
 import sys
 import time
 
-import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.decomposition import PCA  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
-
-from sklearn_rnn import AutoencoderTransformer  # noqa: E402
+from sklearn_rnn import AutoencoderTransformer
 
 RANDOM_STATE = 0
 SIGMA = 0.2
@@ -96,7 +93,8 @@ def main(path="autoencoder_digits.png"):
             f"   reconstruction MSE {mse(rebuilt, X_test):.5f}"
         )
 
-    fig = plt.figure(figsize=(12, 7.5))
+    fig = Figure(figsize=(12, 7.5))
+    FigureCanvasAgg(fig)  # the Agg (PNG) backend, no display needed
     grid = fig.add_gridspec(2, 2, height_ratios=[1.4, 1.5])
     rows = [
         ("noisy", X_noisy),
@@ -121,7 +119,6 @@ def main(path="autoencoder_digits.png"):
         ax.set_title(f"2-D {name} embedding of held-out digits")
     fig.colorbar(points, ax=fig.axes[-2:], ticks=range(10), label="digit")
     fig.savefig(path, dpi=100, bbox_inches="tight")
-    plt.close(fig)
     print(f"\nfigure saved to {path}")
     print(f"total time: {time.perf_counter() - start:.1f} s")
 
