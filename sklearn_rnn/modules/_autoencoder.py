@@ -178,7 +178,7 @@ class RecurrentAutoencoderModule(nn.Module):
         """
         if n_steps is None:
             n_steps = int(lengths.max())
-        steps = codes.unsqueeze(1).expand(-1, n_steps, -1)
+        steps = codes.unsqueeze(1).expand(-1, n_steps, -1).contiguous()
         return self.output(self.decoder(steps, lengths))
 
     def forward(self, X, lengths):
