@@ -445,7 +445,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             differ, a list of ``(T_i,)`` or ``(T_i, n_outputs)`` arrays.
         """
         check_is_fitted(self, "net_")
-        data, _ = self._check_X(X, reset=False)
+        return self._predict_checked(self._check_X(X, reset=False)[0])
+
+    def _predict_checked(self, data):
+        """Predictions for a :class:`SequenceData` already checked by ``_check_X``."""
         out = self._forward(data).numpy().astype(np.float64)
         out = out * self._y_scale.astype(np.float64) + self._y_mean.astype(np.float64)
         if self._y_step_scalar:
@@ -482,5 +485,5 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         check_is_fitted(self, "net_")
         data, _ = self._check_X(X, reset=False)
         self._check_targets(y, len(data), data.lengths, fit=False)
-        y_pred = self.predict(X)
+        y_pred = self._predict_checked(data)
         return sequence_r2_score(y, y_pred, sample_weight=sample_weight)
