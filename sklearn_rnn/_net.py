@@ -76,6 +76,11 @@ class SequenceNet(NeuralNet):
         self.shuffle_rng_ = np.random.default_rng(self.shuffle_seed)
         return super().initialize()
 
+    def _set_training(self, training=True):
+        """Switch train/eval mode only when it changes (skorch calls this every batch)."""
+        if self.module_.training != training:
+            super()._set_training(training)
+
     def get_dataset(self, X, y=None):
         """Return ``X``, which is already a :class:`SequenceData`."""
         if not isinstance(X, SequenceData):
