@@ -247,8 +247,8 @@ class BaseRecurrentEstimator(BaseEstimator):
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks
 
-    def _make_net(self, info, n_outputs_info, seeds, device, stratify):
-        module = self._make_module(info, n_outputs_info)
+    def _make_net(self, info, target_info, seeds, device, stratify):
+        module = self._make_module(info, target_info)
         train_split = None
         if self.early_stopping:
             train_split = ValidSplit(
