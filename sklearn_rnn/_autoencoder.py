@@ -322,11 +322,8 @@ class AutoencoderTransformer(
             if dense:
                 _check_feature_names(self, X, reset=False)
                 _check_n_features(self, X, reset=False)
-            elif n_step_features != self._n_step_features:
-                raise ValueError(
-                    f"X has {n_step_features} features, but {name} is expecting "
-                    f"{self._n_step_features} features as input (features per time step)."
-                )
+            else:
+                self._check_step_features(n_step_features)
         return SequenceData(torch.from_numpy(padded), lengths), info
 
     # ------------------------------------------------------------ fit hooks

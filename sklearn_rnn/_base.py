@@ -183,16 +183,20 @@ class BaseRecurrentEstimator(BaseEstimator):
             if self._fit_layout == "table" and layout == "table":
                 _check_feature_names(self, X, reset=False)
                 _check_n_features(self, X, reset=False)
-            if n_step_features != self._n_step_features:
-                raise ValueError(
-                    f"X has {n_step_features} features, but {type(self).__name__} is "
-                    f"expecting {self._n_step_features} features as input (features "
-                    "per time step)."
-                )
+            self._check_step_features(n_step_features)
             if self._tokens:
                 unknown = self.vocabulary_size_ - 1
                 padded[padded > unknown] = unknown
         return SequenceData(torch.from_numpy(padded), lengths), info
+
+    def _check_step_features(self, n_step_features):
+        """Raise if sequences at predict have another per-step feature count than at fit."""
+        if n_step_features != self._n_step_features:
+            raise ValueError(
+                f"X has {n_step_features} features, but {type(self).__name__} is "
+                f"expecting {self._n_step_features} features as input (features "
+                "per time step)."
+            )
 
     # ------------------------------------------------------------ fit template
     def _encoder_params(self, info):
