@@ -59,14 +59,47 @@ def _is_one_dim(y):
     return a.dtype != object or all(isinstance(v, numbers.Number) for v in a)
 
 
-def _scale_stats(padded, lengths):
-    """Per-feature mean and std over the real steps of ``padded`` (n, T, k)."""
-    mask = np.arange(padded.shape[1])[None, :] < lengths[:, None]
-    real = padded[mask].astype(np.float64)
-    mean = real.mean(axis=0)
-    scale = real.std(axis=0)
+def _scale_stats(padded, lengths, chunk_size=4096):
+    """Per-feature mean and std over the real steps of ``padded`` (n, T, k).
+
+    Computed over chunks of ``chunk_size`` samples (merged with Chan's
+    formula), so the float64 temporaries stay small whatever the size of
+    ``padded``.
+    """
+    steps = np.arange(padded.shape[1])
+    count, mean, m2 = 0, np.zeros(padded.shape[2]), np.zeros(padded.shape[2])
+    for start in range(0, len(padded), chunk_size):
+        chunk_lengths = lengths[start : start + chunk_size]
+        mask = steps[None, :] < chunk_lengths[:, None]
+        real = padded[start : start + chunk_size][mask].astype(np.float64)
+        n_chunk = len(real)
+        chunk_mean = real.mean(axis=0)
+        chunk_m2 = ((real - chunk_mean) ** 2).sum(axis=0)
+        delta = chunk_mean - mean
+        total = count + n_chunk
+        mean = mean + delta * n_chunk / total
+        m2 = m2 + chunk_m2 + delta**2 * count * n_chunk / total
+        count = total
+    scale = np.sqrt(m2 / count)
     scale[~(scale > 1e-12 * np.maximum(1.0, np.abs(mean)))] = 1.0
     return mean.astype(np.float32), scale.astype(np.float32)
+
+
+def _standardised(data, X, mean, scale):
+    """``data.X`` standardised with ``mean`` and ``scale``.
+
+    In place when ``data.X`` is a copy made by the input check (lists, and
+    arrays that needed converting), so that at most one float32 copy of a
+    large ``X`` exists; a new tensor when it may be the caller's memory.
+    """
+    X_t = data.X
+    mean, scale = torch.from_numpy(mean), torch.from_numpy(scale)
+    ours = isinstance(X, (list, tuple)) or (
+        isinstance(X, np.ndarray) and not np.shares_memory(X_t.numpy(), X)
+    )
+    if ours:
+        return X_t.sub_(mean).div_(scale)
+    return X_t.sub(mean).div_(scale)
 
 
 class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
@@ -320,7 +353,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             mean, scale = self._x_mean, self._x_scale
             if reset:
                 info.update(_x_mean=mean, _x_scale=scale)
-        X_t = (data.X - torch.from_numpy(mean)) / torch.from_numpy(scale)
+        X_t = _standardised(data, X, mean, scale)
         return SequenceData(X_t, data.lengths), info
 
     def _check_vectors(self, X, *, reset):

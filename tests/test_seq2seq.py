@@ -260,3 +260,33 @@ def test_bad_parameters_raise(params, match):
     X, y = make_windows(_series(n=40), input_length=8, horizon=2)
     with pytest.raises(ValueError, match=match):
         Seq2SeqRegressor(**params).fit(X, y)
+
+
+def test_scale_stats_in_chunks_equal_the_whole_computation():
+    from sklearn_rnn._seq2seq import _scale_stats
+
+    rng = np.random.default_rng(0)
+    padded = (rng.standard_normal((50, 7, 3)) * [1, 10, 100] + [0, -5, 1e3]).astype(np.float32)
+    lengths = rng.integers(1, 8, size=50)
+    real = np.concatenate([padded[i, :t] for i, t in enumerate(lengths)]).astype(np.float64)
+    for chunk_size in (1, 7, 4096):
+        mean, scale = _scale_stats(padded, lengths, chunk_size=chunk_size)
+        np.testing.assert_allclose(mean, real.mean(0), rtol=1e-6)
+        np.testing.assert_allclose(scale, real.std(0), rtol=1e-5)
+
+
+@pytest.mark.parametrize("container", ["float32", "dataframe", "tensor", "list"])
+def test_fit_and_predict_leave_the_callers_inputs_unchanged(container):
+    rng = np.random.default_rng(0)
+    X = (50 + 10 * rng.standard_normal((40, 6))).astype(np.float32)
+    y = X[:, -3:] + 1
+    X_in = {
+        "float32": lambda: X.copy(),
+        "dataframe": lambda: pd.DataFrame(X.copy()),
+        "tensor": lambda: torch.from_numpy(X.copy()),
+        "list": lambda: [row.copy() for row in X],
+    }[container]()
+    reg = Seq2SeqRegressor(hidden_size=4, max_iter=2, random_state=0).fit(X_in, y)
+    reg.predict(X_in)
+    after = X_in if container != "list" else np.stack(X_in)
+    np.testing.assert_array_equal(np.asarray(after), X)
