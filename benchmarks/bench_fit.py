@@ -49,6 +49,8 @@ Usage (from the repository root, with the package importable, e.g. after
     python benchmarks/bench_fit.py --quick      # smoke run, well under a minute
     python benchmarks/bench_fit.py --n-threads 1 --repeats 5
     python benchmarks/bench_fit.py --device cuda
+    python benchmarks/bench_fit.py --device cuda --n-samples 200000 --hidden-size 128 \\
+        --batch-size 1024 --workloads fixed
 """
 
 import argparse
@@ -492,8 +494,12 @@ def main(argv=None):
         default=["fixed", "variable"],
         help="workloads to run",
     )
+    parser.add_argument("--hidden-size", type=int, default=HIDDEN, help="LSTM units (64)")
+    parser.add_argument("--batch-size", type=int, default=BATCH, help="batch size (128)")
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     args = parser.parse_args(argv)
+    global HIDDEN, BATCH  # both sides read the model size from these
+    HIDDEN, BATCH = args.hidden_size, args.batch_size
     quick = dict(repeats=1, n_samples=1000, n_var_samples=500, epochs=1)
     full = dict(repeats=3, n_samples=20_000, n_var_samples=5_000, epochs=5)
     for key, value in (quick if args.quick else full).items():

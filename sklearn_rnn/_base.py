@@ -19,7 +19,13 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import ValidSplit
 
 from sklearn_rnn._net import NonFiniteLossStop, SequenceNet, ValidationScore
-from sklearn_rnn._sequences import SequenceData, check_sequences, iter_batch_indices
+from sklearn_rnn._sequences import (
+    SequenceData,
+    check_sequences,
+    fits_on_device,
+    iter_batch_indices,
+    to_device,
+)
 
 _SEED_MAX = 2**31 - 1
 # Per-step work (multiply-adds) below which one torch thread beats several.
@@ -281,6 +287,8 @@ class BaseRecurrentEstimator(BaseEstimator):
         weights = self._sample_weights(sample_weight, n, split_y, target_info)
         data = data.with_targets(y_t, weights, y_lengths)
         device = resolve_device(self.device)
+        if fits_on_device(data, device):  # one copy to the GPU instead of one per batch
+            data = data.to(device)
         seeds = check_random_state(self.random_state).randint(_SEED_MAX, size=3)
         n_threads = self._resolve_n_threads(info["_n_step_features"], info)
         warm = self.warm_start and self._warm_start_compatible(info, target_info)
@@ -378,7 +386,8 @@ class BaseRecurrentEstimator(BaseEstimator):
                         else:
                             inputs, _ = data.batch(idx)
                             X_b, lengths_b = inputs["X"], inputs["lengths"]
-                        outputs.append(fn(X_b.to(device), lengths_b.to(device)).cpu())
+                        X_b, lengths_b = to_device((X_b, lengths_b), device)
+                        outputs.append(fn(X_b, lengths_b).cpu())
         finally:
             module.train(was_training)
         if outputs[0].dim() >= 3:  # per-step outputs: pad every batch to the longest

@@ -12,7 +12,7 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback
 
-from sklearn_rnn._sequences import SequenceData, iter_batch_indices, masked_mean
+from sklearn_rnn._sequences import SequenceData, iter_batch_indices, masked_mean, to_device
 
 
 class BatchIterator:
@@ -31,9 +31,12 @@ class BatchIterator:
         Whether to shuffle (training) or keep descending-length order.
     rng : numpy.random.Generator or None
         Shuffling randomness.
+    device : str or torch.device, default=None
+        Where the batches go (see :func:`~sklearn_rnn._sequences.to_device`);
+        None leaves them where the data is.
     """
 
-    def __init__(self, dataset, batch_size, shuffle, rng):
+    def __init__(self, dataset, batch_size, shuffle, rng, device=None):
         if isinstance(dataset, torch.utils.data.Subset):
             self.data = dataset.dataset
             self.indices = np.asarray(dataset.indices, dtype=np.int64)
@@ -44,6 +47,7 @@ class BatchIterator:
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.rng = rng
+        self.device = device
 
     def __len__(self):
         return math.ceil(len(self.indices) / self.batch_size)
@@ -53,7 +57,8 @@ class BatchIterator:
             self.lengths, self.batch_size, shuffle=self.shuffle, rng=self.rng
         )
         for batch in batches:
-            yield self.data.batch(self.indices[batch])
+            batch = self.data.batch(self.indices[batch])
+            yield batch if self.device is None else to_device(batch, self.device)
 
 
 class SequenceNet(NeuralNet):
@@ -94,6 +99,7 @@ class SequenceNet(NeuralNet):
             self.batch_size,
             shuffle=training,
             rng=self.shuffle_rng_ if training else None,
+            device=self.device,
         )
 
     def train_step_single(self, batch, **fit_params):

@@ -13,6 +13,8 @@ import torch
 
 __all__ = [
     "SequenceData",
+    "fits_on_device",
+    "to_device",
     "masked_mean",
     "check_sequences",
     "iter_batch_indices",
@@ -110,6 +112,26 @@ class SequenceData(torch.utils.data.Dataset):
         """Return the same sequences with other targets (no copy of X)."""
         return SequenceData(self.X, self.lengths, y, sample_weight, y_lengths)
 
+    @property
+    def nbytes(self):
+        """int : Bytes held by the tensors (inputs, targets, weights)."""
+        tensors = (self.X, self.y, self.sample_weight, self.lengths_t)
+        unique = {id(t): t for t in tensors if t is not None}.values()
+        return sum(t.element_size() * t.nelement() for t in unique)
+
+    def to(self, device):
+        """Return the data with every tensor on ``device`` (lengths stay in numpy too)."""
+        X = self.X.to(device)
+        moved = SequenceData(
+            X,
+            self.lengths,
+            X if self.y is self.X else None if self.y is None else self.y.to(device),
+            None if self.sample_weight is None else self.sample_weight.to(device),
+            self.y_lengths,
+        )
+        moved.lengths_t = self.lengths_t.to(device)
+        return moved
+
     def batch(self, idx):
         """Return ``(inputs, targets)`` for the samples ``idx``.
 
@@ -118,7 +140,7 @@ class SequenceData(torch.utils.data.Dataset):
         or a dict ``{"y", "sample_weight", "lengths"}`` (the latter two when
         given; per-step targets are trimmed to their longest sequence too).
         """
-        idx_t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
+        idx_t = torch.from_numpy(np.asarray(idx, dtype=np.int64)).to(self.X.device)
         inputs = {
             "X": _trimmed(self.X, self.lengths, idx)[idx_t],
             "lengths": self.lengths_t[idx_t],
@@ -132,7 +154,7 @@ class SequenceData(torch.utils.data.Dataset):
             return inputs, {"y": y, "sample_weight": self.sample_weight[idx_t]}
         targets = {
             "y": _trimmed(self.y, self.y_lengths, idx)[idx_t],
-            "lengths": torch.from_numpy(self.y_lengths[idx]),
+            "lengths": torch.from_numpy(self.y_lengths[idx]).to(self.X.device),
         }
         if self.sample_weight is not None:
             targets["sample_weight"] = self.sample_weight[idx_t]
@@ -175,6 +197,38 @@ def masked_mean(losses, lengths=None, sample_weight=None):
         weight = weight * sample_weight.to(losses.device, losses.dtype).view(batch, *trailing)
     weight = weight.expand_as(losses)
     return (losses * weight).sum() / weight.sum()
+
+
+def to_device(batch, device):
+    """Move the tensors of ``batch`` (nested in tuples and dicts) to ``device``.
+
+    CPU tensors bound for a CUDA device are pinned first and copied without
+    blocking, so the copy of one batch overlaps the work on the previous
+    one. Tensors already on ``device`` are returned as they are.
+    """
+    if isinstance(batch, torch.Tensor):
+        if batch.device == torch.device(device):
+            return batch
+        if batch.device.type == "cpu" and torch.device(device).type == "cuda":
+            return batch.pin_memory().to(device, non_blocking=True)
+        return batch.to(device)
+    if isinstance(batch, dict):
+        return {k: to_device(v, device) for k, v in batch.items()}
+    if isinstance(batch, (tuple, list)):
+        return type(batch)(to_device(v, device) for v in batch)
+    return batch
+
+
+def fits_on_device(data, device, fraction=0.5):
+    """Whether ``data`` takes at most ``fraction`` of the free memory of CUDA ``device``.
+
+    Always False for other devices: there the data stays where it is.
+    """
+    device = torch.device(device)
+    if device.type != "cuda":
+        return False
+    free, _ = torch.cuda.mem_get_info(device)
+    return data.nbytes <= fraction * free
 
 
 def iter_batch_indices(lengths, batch_size, *, shuffle=False, rng=None, bucket_batches=50):

@@ -9,9 +9,11 @@ import torch
 from sklearn_rnn._sequences import (
     SequenceData,
     check_sequences,
+    fits_on_device,
     iter_batch_indices,
     masked_mean,
     reverse_within_length,
+    to_device,
 )
 
 
@@ -198,3 +200,29 @@ def test_per_step_targets_are_trimmed_with_their_lengths():
     assert inputs["X"].shape == (2, 3, 1)
     assert targets["y"].shape == (2, 3)
     np.testing.assert_array_equal(targets["lengths"], [2, 3])
+
+
+def test_to_device_moves_nested_tensors_and_keeps_others():
+    X, lengths = torch.zeros(2, 3), torch.tensor([3, 1])
+    batch = ({"X": X, "lengths": lengths}, {"y": X, "note": "kept"})
+    moved = to_device(batch, "meta")
+    assert moved[0]["X"].device.type == "meta"
+    assert moved[0]["lengths"].device.type == "meta"
+    assert moved[1]["y"].device.type == "meta" and moved[1]["note"] == "kept"
+    assert to_device(batch, "cpu")[0]["X"] is X  # already there: no copy
+
+
+def test_sequence_data_to_device_keeps_targets_shared_with_inputs():
+    X = torch.arange(24, dtype=torch.float32).view(4, 3, 2)
+    data = SequenceData(X, np.array([3, 2, 3, 1]))
+    autoencoding = data.with_targets(X, torch.ones(4), np.array([3, 2, 3, 1]))
+    assert autoencoding.nbytes == data.nbytes + 4 * 4
+    moved = autoencoding.to("meta")
+    assert moved.y is moved.X and moved.X.device.type == "meta"
+    assert moved.sample_weight.device.type == "meta"
+    np.testing.assert_array_equal(moved.lengths, data.lengths)
+    copied = autoencoding.to("cpu")
+    inputs, targets = copied.batch([1, 3])
+    torch.testing.assert_close(inputs["X"], X[[1, 3], :2])
+    torch.testing.assert_close(targets["y"], X[[1, 3], :2])
+    assert not fits_on_device(data, "cpu")
