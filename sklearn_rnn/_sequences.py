@@ -20,6 +20,8 @@ __all__ = [
 ]
 
 _NUMERIC_KINDS = "biuf"
+# Token ids index an embedding table with one row per id up to the largest.
+MAX_TOKEN_ID = 2**31 - 2
 
 
 def _describe(name, i=None):
@@ -32,7 +34,7 @@ def _as_numeric(a, name, tokens):
         a = a.detach().cpu().numpy()
     a = np.asarray(a)
     if a.dtype.kind in "US" or (
-        a.dtype.kind == "O" and a.size and isinstance(a.flat[0], (str, bytes))
+        a.dtype.kind == "O" and any(isinstance(v, (str, bytes)) for v in a.flat)
     ):
         raise ValueError(
             f"{name} contains strings, but numeric sequences are expected. "
@@ -45,8 +47,14 @@ def _as_numeric(a, name, tokens):
             "values are supported."
         )
     if a.dtype.kind not in _NUMERIC_KINDS:
-        # object arrays of numbers: let numpy raise its own TypeError for bad objects
-        a = a.astype(np.float64)
+        try:  # object arrays of numbers
+            a = a.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            kinds = sorted({type(v).__name__ for v in a.flat if not isinstance(v, numbers.Real)})
+            raise TypeError(
+                f"{name} holds values that are not numbers ({', '.join(kinds) or exc}); "
+                "numeric sequences are expected."
+            ) from exc
     if tokens:
         if a.dtype.kind == "f":
             if not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
@@ -56,6 +64,12 @@ def _as_numeric(a, name, tokens):
                 )
         if a.size and a.min() < 0:
             raise ValueError(f"{name} contains negative token ids; token ids must be >= 0.")
+        if a.size and a.max() > MAX_TOKEN_ID:
+            raise ValueError(
+                f"{name} contains the token id {a.max():.0f}, beyond the largest "
+                f"supported id {MAX_TOKEN_ID}; renumber the tokens densely from 0 "
+                "(e.g. with TokenSequenceVectorizer)."
+            )
         return a.astype(np.int64, copy=False)
     return a
 
