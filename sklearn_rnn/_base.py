@@ -411,6 +411,27 @@ class BaseRecurrentEstimator(BaseEstimator):
             raise ValueError("sample_weight must have a positive sum.")
         return torch.from_numpy(np.ascontiguousarray(sw, dtype=np.float32))
 
+    # ------------------------------------------------------------ persistence
+    def save(self, folder):
+        """Save the fitted estimator to ``folder`` without pickle.
+
+        Weights as safetensors, parameters and fitted attributes as JSON; see
+        :func:`sklearn_rnn.save`. Load it back with :func:`sklearn_rnn.load`.
+
+        Parameters
+        ----------
+        folder : str or path-like
+            Folder to write; created when missing.
+
+        Returns
+        -------
+        folder : str
+            The folder written.
+        """
+        from sklearn_rnn._persistence import save
+
+        return save(self, folder)
+
     # -------------------------------------------------------------- inference
     def _forward(self, X, method="forward"):
         """Run ``module_.<method>`` over ``X`` in batches, in the order of ``X``.
