@@ -285,7 +285,7 @@ def load(folder, *, device=None):
     >>> from sklearn_rnn.preprocessing import SequenceScaler
     >>> scaler = SequenceScaler().fit([np.arange(3.0), np.arange(5.0)])
     >>> sklearn_rnn.load(sklearn_rnn.save(scaler, tempfile.mkdtemp())).mean_
-    array([1.5])
+    array([1.625])
     """
     path = os.path.join(folder, _META)
     if not os.path.isfile(path):
