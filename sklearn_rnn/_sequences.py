@@ -32,7 +32,13 @@ def _as_numeric(a, name, tokens):
     """Convert one array-like to a numeric numpy array with a clear error."""
     if isinstance(a, torch.Tensor):
         a = a.detach().cpu().numpy()
-    a = np.asarray(a)
+    try:
+        a = np.asarray(a)
+    except ValueError as exc:  # nested lists of uneven lengths
+        raise ValueError(
+            f"{name} is not a regular array: its nested lists have uneven lengths "
+            f"({exc}). Give each sequence as one (T_i,) or (T_i, n_features) array."
+        ) from exc
     if a.dtype.kind in "US" or (
         a.dtype.kind == "O" and any(isinstance(v, (str, bytes)) for v in a.flat)
     ):
