@@ -128,7 +128,7 @@ def _restored_on_failure(net):
     state = {
         "weights": copy.deepcopy(net.module_.state_dict()),
         "optimizer": copy.deepcopy(net.optimizer_.state_dict()),
-        "epochs": len(net.history),
+        "history": list(net.history),
         "rng": net.shuffle_rng_.bit_generator.state,
         "max_epochs": net.max_epochs,
         "batch_size": net.batch_size,
@@ -138,7 +138,7 @@ def _restored_on_failure(net):
     except BaseException:
         net.module_.load_state_dict(state["weights"])
         net.optimizer_.load_state_dict(state["optimizer"])
-        del net.history[state["epochs"] :]
+        net.history[:] = state["history"]
         net.shuffle_rng_.bit_generator.state = state["rng"]
         net.max_epochs, net.batch_size = state["max_epochs"], state["batch_size"]
         raise

@@ -225,12 +225,12 @@ class KeepBestOnInterrupt(Callback):
         self.best_score_ = math.inf
         self.best_epoch_ = None
         self.best_weights_ = None
-        self.last_epoch_ = None
+        self.complete_rows_ = len(net.history)  # rows of earlier calls (warm start)
 
     def on_epoch_end(self, net, **kwargs):
         """Copy the weights when the epoch improves ``monitor``."""
         row = net.history[-1]
-        self.last_epoch_ = row["epoch"]
+        self.complete_rows_ = len(net.history)
         score = row.get(self.monitor, math.inf)
         if score < self.best_score_:
             self.best_score_ = score
@@ -241,12 +241,10 @@ class KeepBestOnInterrupt(Callback):
 
     def on_train_end(self, net, **kwargs):
         """After an interrupt: drop the unfinished epoch and load the best weights."""
+        best, self.best_weights_ = self.best_weights_, None  # no copy kept in the model
         if not getattr(net, "interrupted_", False):
             return
-        last = -1 if self.last_epoch_ is None else self.last_epoch_
-        while len(net.history) and net.history[-1, "epoch"] > last:
-            del net.history[-1]
-        if self.best_weights_ is None:
+        del net.history[self.complete_rows_ :]
+        if best is None:
             raise KeyboardInterrupt
-        net.module_.load_state_dict(self.best_weights_)
-        self.best_weights_ = None
+        net.module_.load_state_dict(best)

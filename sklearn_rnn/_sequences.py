@@ -58,8 +58,8 @@ def _as_numeric(a, name, tokens):
         except (TypeError, ValueError) as exc:
             kinds = sorted({type(v).__name__ for v in a.flat if not isinstance(v, numbers.Real)})
             raise TypeError(
-                f"{name} holds values that are not numbers ({', '.join(kinds) or exc}); "
-                "numeric sequences are expected."
+                f"{name} holds values that are not numbers ({', '.join(kinds)}): {exc}. "
+                "Numeric sequences are expected."
             ) from exc
     if tokens:
         if a.dtype.kind == "f":

@@ -137,7 +137,12 @@ CASES = [
     fit_case("none", ValueError, "None", X=lambda X, y: None),
     fit_case("none-values", ValueError, "NaN", X=lambda X, y: np.full((N, 5), None)),
     fit_case("dict", TypeError, "dict", X=lambda X, y: {"a": [1.0, 2.0]}),
-    fit_case("list-of-dicts", TypeError, "not numbers \\(dict\\)", X=lambda X, y: [{"a": 1}] * N),
+    fit_case(
+        "list-of-dicts",
+        TypeError,
+        "not numbers \\(dict\\).*argument must be",
+        X=lambda X, y: [{"a": 1}] * N,
+    ),
     fit_case("scalar", TypeError, "float", X=lambda X, y: 3.0),
     fit_case("sparse", TypeError, "Sparse", X=lambda X, y: sp.csr_matrix(np.ones((N, 5)))),
     fit_case("1-d", ValueError, "1-D array", X=lambda X, y: np.ones(N)),

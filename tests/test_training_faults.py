@@ -11,7 +11,7 @@ from tests.estimator_specs import NET_SPECS
 
 
 class Interrupt(Callback):
-    """Raise KeyboardInterrupt after ``batch`` training batches of ``epoch``.
+    """Raise KeyboardInterrupt after ``batch`` training batches of ``epoch`` (None: never).
 
     Records the module's weights at the end of every epoch and at the start
     of training.
@@ -26,7 +26,7 @@ class Interrupt(Callback):
         self.seen = 0
 
     def on_batch_end(self, net, training, **kwargs):
-        if training and net.history[-1, "epoch"] == self.epoch:
+        if training and self.epoch is not None and net.history[-1, "epoch"] == self.epoch:
             self.seen += 1
             if self.seen == self.batch:
                 raise KeyboardInterrupt
@@ -45,15 +45,12 @@ def _same_weights(a, b):
 
 @pytest.fixture
 def interrupt(monkeypatch):
-    """Install an :class:`Interrupt` in the next fits; returns a setter."""
+    """``interrupt(epoch, batch)`` puts an :class:`Interrupt` into the next cold fits."""
     original = BaseRecurrentEstimator._callbacks
     box = {}
 
     def callbacks(self):
-        found = original(self)
-        if "cb" in box:
-            found.append(("interrupt", box["cb"]))
-        return found
+        return [*original(self), *(("interrupt", cb) for cb in box.values())]
 
     monkeypatch.setattr(BaseRecurrentEstimator, "_callbacks", callbacks)
 
@@ -61,11 +58,14 @@ def interrupt(monkeypatch):
         box["cb"] = Interrupt(epoch, batch)
         return box["cb"]
 
-    def remove():
-        box.pop("cb", None)
-
-    install.remove = remove
     return install
+
+
+def _add_to_fitted(est, cb):
+    """Put ``cb`` into a fitted net (a warm start keeps the net's callbacks)."""
+    others = [(n, c) for n, c in est.net_.callbacks_ if n != "interrupt"]
+    est.net_.callbacks_ = [*others, ("interrupt", cb)]
+    return cb
 
 
 def _nan_loss(monkeypatch):
@@ -131,7 +131,7 @@ def test_warm_start_continues_after_an_interrupt(spec, interrupt):
     with pytest.warns(UserWarning, match="interrupted"):
         spec.fit(est, X, y)
     kept = _weights(est.net_.module_)
-    cb = interrupt(epoch=99)  # records, never fires
+    cb = _add_to_fitted(est, Interrupt(epoch=None))  # records, never fires
     spec.fit(est.set_params(max_iter=2), X, y)
     assert _same_weights(cb.start, kept)  # training went on from the kept weights
     assert est.n_iter_ == 4 and [row["epoch"] for row in est.net_.history] == [1, 2, 3, 4]
@@ -146,7 +146,10 @@ def test_interrupt_in_the_first_epoch_fits_nothing(warm_start, interrupt):
     if warm_start:
         spec.fit(est, X, y)
         before, epochs = spec.out(est, X), len(est.net_.history)
-    interrupt(epoch=len(est.net_.history) + 1 if warm_start else 1)
+    if warm_start:
+        _add_to_fitted(est, Interrupt(epoch=len(est.net_.history) + 1))
+    else:
+        interrupt(epoch=1)
     with pytest.raises(KeyboardInterrupt):
         spec.fit(est, X, y)
     if warm_start:
@@ -162,4 +165,6 @@ def test_early_stopping_is_not_reported_as_an_interrupt(recwarn):
     est = spec.make(max_iter=50, early_stopping=True, n_iter_no_change=1, tol=10.0, random_state=0)
     spec.fit(est, X, y)
     assert est.n_iter_ < 50
+    # after a fit that ended normally no extra copy of the weights stays in the model
+    assert dict(est.net_.callbacks_)["keep_best_on_interrupt"].best_weights_ is None
     assert not [w for w in recwarn if "interrupted" in str(w.message)]
