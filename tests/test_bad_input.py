@@ -416,3 +416,16 @@ def test_fitted_estimator_predicts_as_before_after_bad_input(spec, warm_start, m
     assert {k: v for k, v in vars(est).items() if k != "net_"}.keys() == state.keys()
     if "net" in spec.caps:
         assert est.n_iter_ == state["n_iter_"]
+
+
+def test_a_network_too_large_to_allocate_is_a_value_error(monkeypatch):
+    spec = SPECS[0]
+
+    def allocation_fails(self, info, target_info):
+        raise RuntimeError("DefaultCPUAllocator: can't allocate memory")
+
+    monkeypatch.setattr(type(spec.make()), "_make_module", allocation_fails)
+    est = spec.make(hidden_size=10**6)
+    with pytest.raises(ValueError, match="could not be built.*can't allocate.*hidden_size"):
+        spec.fit(est, *spec.data())
+    assert not hasattr(est, "net_")
