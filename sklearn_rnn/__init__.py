@@ -2,8 +2,15 @@
 
 from sklearn_rnn._autoencoder import AutoencoderTransformer
 from sklearn_rnn._classifier import LSTMClassifier
+from sklearn_rnn._persistence import load, save
 from sklearn_rnn._seq2seq import Seq2SeqRegressor
+from sklearn_rnn._version import __version__
 
-__version__ = "0.1.0"
-
-__all__ = ["AutoencoderTransformer", "LSTMClassifier", "Seq2SeqRegressor", "__version__"]
+__all__ = [
+    "AutoencoderTransformer",
+    "LSTMClassifier",
+    "Seq2SeqRegressor",
+    "__version__",
+    "load",
+    "save",
+]

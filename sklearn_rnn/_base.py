@@ -1,6 +1,8 @@
 """BaseRecurrentEstimator: shared parameters, the fit template and the skorch net."""
 
 import contextlib
+import copy
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -15,10 +17,16 @@ from sklearn.utils.validation import (
     _get_feature_names,
     check_is_fitted,
 )
-from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
+from skorch.callbacks import GradientNormClipping, ProgressBar
 from skorch.dataset import ValidSplit
 
-from sklearn_rnn._net import NonFiniteLossStop, SequenceNet, ValidationScore
+from sklearn_rnn._net import (
+    KeepBestOnInterrupt,
+    NonFiniteLossStop,
+    SequenceNet,
+    StopEarly,
+    ValidationScore,
+)
 from sklearn_rnn._sequences import (
     SequenceData,
     check_sequences,
@@ -28,6 +36,8 @@ from sklearn_rnn._sequences import (
 )
 
 _SEED_MAX = 2**31 - 1
+# Largest float32: step sizes and penalties beyond it overflow inside torch.
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 # Per-step work (multiply-adds) below which one torch thread beats several.
 _SINGLE_THREAD_WORK = 2_000_000
 
@@ -58,6 +68,11 @@ def resolve_device(device):
         raise ValueError(
             f"device={device!r} was requested but CUDA is not available; use "
             "device='auto' or 'cpu'."
+        )
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ValueError(
+            f"device={device!r} was requested but there are only "
+            f"{torch.cuda.device_count()} CUDA device(s); use device='cuda' or 'cuda:0'."
         )
     return str(dev)
 
@@ -113,6 +128,28 @@ def seeded(seed, device):
         yield
 
 
+@contextlib.contextmanager
+def _restored_on_failure(net):
+    """Put a trained net back as it was if the block raises (a failed warm start)."""
+    state = {
+        "weights": copy.deepcopy(net.module_.state_dict()),
+        "optimizer": copy.deepcopy(net.optimizer_.state_dict()),
+        "history": list(net.history),
+        "rng": net.shuffle_rng_.bit_generator.state,
+        "max_epochs": net.max_epochs,
+        "batch_size": net.batch_size,
+    }
+    try:
+        yield
+    except BaseException:
+        net.module_.load_state_dict(state["weights"])
+        net.optimizer_.load_state_dict(state["optimizer"])
+        net.history[:] = state["history"]
+        net.shuffle_rng_.bit_generator.state = state["rng"]
+        net.max_epochs, net.batch_size = state["max_epochs"], state["batch_size"]
+        raise
+
+
 class BaseRecurrentEstimator(BaseEstimator):
     """Shared machinery of the recurrent estimators. Not for direct use.
 
@@ -141,8 +178,8 @@ class BaseRecurrentEstimator(BaseEstimator):
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "alpha": [Interval(Real, 0, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, _FLOAT32_MAX, closed="right")],
+        "alpha": [Interval(Real, 0, _FLOAT32_MAX, closed="both")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -243,7 +280,7 @@ class BaseRecurrentEstimator(BaseEstimator):
             callbacks.append(
                 (
                     "early_stopping",
-                    EarlyStopping(
+                    StopEarly(
                         monitor="valid_loss",
                         patience=self.n_iter_no_change,
                         threshold=self.tol,
@@ -253,12 +290,25 @@ class BaseRecurrentEstimator(BaseEstimator):
                     ),
                 )
             )
+        monitor = "valid_loss" if self.early_stopping else "train_loss"
+        callbacks.append(("keep_best_on_interrupt", KeepBestOnInterrupt(monitor)))
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks
 
+    def _build_module(self, info, target_info):
+        """``_make_module``, with allocation failures reported as a ValueError."""
+        try:
+            return self._make_module(info, target_info)
+        except (RuntimeError, MemoryError) as exc:
+            raise ValueError(
+                f"The network of {type(self).__name__} could not be built ({exc}). "
+                "Reduce hidden_size, num_layers or embedding_dim, or renumber token "
+                "ids densely from 0 (the embedding has one row per id up to the largest)."
+            ) from exc
+
     def _make_net(self, info, target_info, seeds, device, stratify):
-        module = self._make_module(info, target_info)
+        module = self._build_module(info, target_info)
         train_split = None
         if self.early_stopping:
             train_split = ValidSplit(
@@ -296,13 +346,16 @@ class BaseRecurrentEstimator(BaseEstimator):
         with cpu_settings(n_threads), seeded(int(seeds[0]), device):
             if warm:
                 net = self.net_
-                net.max_epochs = self.max_iter
-                net.batch_size = self.batch_size
-                net.partial_fit(data, split_y if stratify else None)
+                with _restored_on_failure(net):
+                    net.max_epochs = self.max_iter
+                    net.batch_size = self.batch_size
+                    net.partial_fit(data, split_y if stratify else None)
             else:
                 net = self._make_net(info, target_info, seeds, device, stratify)
                 net.fit(data, split_y if stratify else None)
         history = net.history
+        if getattr(net, "interrupted_", False):
+            self._warn_interrupted(net)
         info.update(target_info)
         info["net_"] = net
         info["n_iter_"] = len(history)
@@ -317,6 +370,19 @@ class BaseRecurrentEstimator(BaseEstimator):
                 delattr(self, key)
         self.__dict__.update(info)
         return self
+
+    def _warn_interrupted(self, net):
+        """Say that fit was interrupted and which weights were kept."""
+        keeper = dict(net.callbacks_)["keep_best_on_interrupt"]
+        warnings.warn(
+            f"Training of {type(self).__name__} was interrupted (KeyboardInterrupt) "
+            f"after {len(net.history)} complete epoch(s); the estimator keeps the "
+            f"weights of epoch {keeper.best_epoch_}, the best so far ({keeper.monitor} = "
+            f"{keeper.best_score_:.6g}). Fit again with warm_start=True to continue "
+            "training from there.",
+            UserWarning,
+            stacklevel=3,
+        )
 
     def _fit_targets(self, y, data):
         """Targets of ``fit``: ``_encode_targets`` on ``y``.
@@ -352,6 +418,27 @@ class BaseRecurrentEstimator(BaseEstimator):
         if sw.sum() <= 0:
             raise ValueError("sample_weight must have a positive sum.")
         return torch.from_numpy(np.ascontiguousarray(sw, dtype=np.float32))
+
+    # ------------------------------------------------------------ persistence
+    def save(self, folder):
+        """Save the fitted estimator to ``folder`` without pickle.
+
+        Weights as safetensors, parameters and fitted attributes as JSON; see
+        :func:`sklearn_rnn.save`. Load it back with :func:`sklearn_rnn.load`.
+
+        Parameters
+        ----------
+        folder : str or path-like
+            Folder to write; created when missing.
+
+        Returns
+        -------
+        folder : str
+            The folder written.
+        """
+        from sklearn_rnn._persistence import save
+
+        return save(self, folder)
 
     # -------------------------------------------------------------- inference
     def _forward(self, X, method="forward"):

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EarlyStopping
 
 from sklearn_rnn._sequences import SequenceData, iter_batch_indices, masked_mean, to_device
 
@@ -80,6 +80,20 @@ class SequenceNet(NeuralNet):
         """Initialize the net and the shuffling random generator."""
         self.shuffle_rng_ = np.random.default_rng(self.shuffle_seed)
         return super().initialize()
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """skorch's fit loop; records whether a ``KeyboardInterrupt`` ended it.
+
+        skorch ends training quietly on ``KeyboardInterrupt``, the signal its
+        early stopping uses too; ``interrupted_`` tells the two apart.
+        """
+        self.interrupted_ = False
+        self.stopped_early_ = False
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt:
+            self.interrupted_ = not self.stopped_early_
+            raise
 
     def _set_training(self, training=True):
         """Switch train/eval mode only when it changes (skorch calls this every batch)."""
@@ -180,3 +194,63 @@ class ValidationScore(Callback):
         """Write ``valid_score`` into the history."""
         if self.stats_ is not None:
             net.history.record("valid_score", float(self.score(self.stats_.cpu())))
+
+
+class StopEarly(EarlyStopping):
+    """skorch's ``EarlyStopping`` that marks the net when it stops training."""
+
+    def on_epoch_end(self, net, **kwargs):
+        """Check for improvement; mark ``net.stopped_early_`` before stopping."""
+        try:
+            super().on_epoch_end(net, **kwargs)
+        except KeyboardInterrupt:
+            net.stopped_early_ = True
+            raise
+
+
+class KeepBestOnInterrupt(Callback):
+    """On ``KeyboardInterrupt``, restore the weights of the best epoch so far.
+
+    Keeps a copy of the module's weights at each epoch that improves
+    ``monitor`` (lower is better). When training is interrupted, the
+    unfinished epoch is dropped from the history and the best weights of
+    this call are loaded back; when no epoch of this call finished, the
+    interrupt is raised again (nothing was learnt that could be kept).
+
+    Parameters
+    ----------
+    monitor : str
+        History key to minimise, e.g. ``"train_loss"`` or ``"valid_loss"``.
+    """
+
+    def __init__(self, monitor="train_loss"):
+        self.monitor = monitor
+
+    def on_train_begin(self, net, **kwargs):
+        """Forget the previous call's best weights."""
+        self.best_score_ = math.inf
+        self.best_epoch_ = None
+        self.best_weights_ = None
+        self.complete_rows_ = len(net.history)  # rows of earlier calls (warm start)
+
+    def on_epoch_end(self, net, **kwargs):
+        """Copy the weights when the epoch improves ``monitor``."""
+        row = net.history[-1]
+        self.complete_rows_ = len(net.history)
+        score = row.get(self.monitor, math.inf)
+        if score < self.best_score_:
+            self.best_score_ = score
+            self.best_epoch_ = row["epoch"]
+            self.best_weights_ = {
+                k: v.detach().clone() for k, v in net.module_.state_dict().items()
+            }
+
+    def on_train_end(self, net, **kwargs):
+        """After an interrupt: drop the unfinished epoch and load the best weights."""
+        best, self.best_weights_ = self.best_weights_, None  # no copy kept in the model
+        if not getattr(net, "interrupted_", False):
+            return
+        del net.history[self.complete_rows_ :]
+        if best is None:
+            raise KeyboardInterrupt
+        net.module_.load_state_dict(best)

@@ -22,6 +22,8 @@ __all__ = [
 ]
 
 _NUMERIC_KINDS = "biuf"
+# Token ids index an embedding table with one row per id up to the largest.
+MAX_TOKEN_ID = 2**31 - 2
 
 
 def _describe(name, i=None):
@@ -32,9 +34,15 @@ def _as_numeric(a, name, tokens):
     """Convert one array-like to a numeric numpy array with a clear error."""
     if isinstance(a, torch.Tensor):
         a = a.detach().cpu().numpy()
-    a = np.asarray(a)
+    try:
+        a = np.asarray(a)
+    except ValueError as exc:  # nested lists of uneven lengths
+        raise ValueError(
+            f"{name} is not a regular array: its nested lists have uneven lengths "
+            f"({exc}). Give each sequence as one (T_i,) or (T_i, n_features) array."
+        ) from exc
     if a.dtype.kind in "US" or (
-        a.dtype.kind == "O" and a.size and isinstance(a.flat[0], (str, bytes))
+        a.dtype.kind == "O" and any(isinstance(v, (str, bytes)) for v in a.flat)
     ):
         raise ValueError(
             f"{name} contains strings, but numeric sequences are expected. "
@@ -47,8 +55,14 @@ def _as_numeric(a, name, tokens):
             "values are supported."
         )
     if a.dtype.kind not in _NUMERIC_KINDS:
-        # object arrays of numbers: let numpy raise its own TypeError for bad objects
-        a = a.astype(np.float64)
+        try:  # object arrays of numbers
+            a = a.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            kinds = sorted({type(v).__name__ for v in a.flat if not isinstance(v, numbers.Real)})
+            raise TypeError(
+                f"{name} holds values that are not numbers ({', '.join(kinds)}): {exc}. "
+                "Numeric sequences are expected."
+            ) from exc
     if tokens:
         if a.dtype.kind == "f":
             if not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
@@ -58,6 +72,12 @@ def _as_numeric(a, name, tokens):
                 )
         if a.size and a.min() < 0:
             raise ValueError(f"{name} contains negative token ids; token ids must be >= 0.")
+        if a.size and a.max() > MAX_TOKEN_ID:
+            raise ValueError(
+                f"{name} contains the token id {a.max():.0f}, beyond the largest "
+                f"supported id {MAX_TOKEN_ID}; renumber the tokens densely from 0 "
+                "(e.g. with TokenSequenceVectorizer)."
+            )
         return a.astype(np.int64, copy=False)
     return a
 

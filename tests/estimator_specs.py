@@ -1,0 +1,125 @@
+"""One table of the package's estimators, with small settings and valid data.
+
+The bad-input catalogue, the determinism and the persistence tests run over
+``SPECS``; a new estimator joins all of them with one line here.
+
+``caps`` says which cases apply:
+
+- ``estimator``: a scikit-learn estimator (fit, predict before fit, ...);
+- ``sequences``: takes sequences (3-D arrays, ragged lists);
+- ``net``: a recurrent network with the shared parameters;
+- ``y``: supervised; ``labels``: class labels; ``per_step_y``: one target
+  per input step; ``horizon``: targets of one fixed length;
+- ``sample_weight``: ``fit`` takes ``sample_weight``;
+- ``tokens``: takes token ids with ``embedding_dim``;
+- ``components``: has ``n_components``;
+- ``series``: a function that cuts one long series (``make_windows``).
+"""
+
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from sklearn_rnn import AutoencoderTransformer, LSTMClassifier, Seq2SeqRegressor
+from sklearn_rnn.preprocessing import SequenceScaler, make_windows
+
+N = 24  # samples of every data set
+SMALL = dict(hidden_size=4, max_iter=2, batch_size=8, learning_rate_init=0.05, n_threads=1)
+
+
+def sequences(layout, seed=0, n_features=2):
+    """``N`` valid sequences: a 3-D array (5 steps) or a ragged list (2-7 steps)."""
+    rng = np.random.RandomState(seed)
+    if layout == "3d":
+        return rng.normal(size=(N, 5, n_features))
+    return [rng.normal(size=(rng.randint(2, 8), n_features)) for _ in range(N)]
+
+
+def _steps(X):
+    """The first feature of every step: a per-step target with the lengths of ``X``."""
+    if isinstance(X, np.ndarray) and X.ndim == 3:
+        return X[:, :, 0] * 2 + 1
+    if isinstance(X, np.ndarray):  # token ids (n, T)
+        return X * 0.5
+    return [np.asarray(x, dtype=float)[:, 0] * 2 + 1 for x in X]
+
+
+def _labels(X):
+    return np.array(["a", "b", "c"])[np.arange(len(X)) % 3]
+
+
+def _horizon(X):
+    return np.arange(len(X) * 3, dtype=float).reshape(-1, 3) % 7
+
+
+class WindowsCall:
+    """``make_windows`` behind ``fit``, so the catalogue can call it like the others."""
+
+    def __init__(self, **kwargs):
+        self.kwargs = kwargs
+
+    def fit(self, X, y=None):
+        make_windows(X, **{"input_length": 2, **self.kwargs})
+        return self
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    make: object  # make(**params) -> unfitted estimator
+    target: object  # target(X) -> valid y for X, or None
+    output: str  # method whose result a fitted estimator is compared on
+    caps: frozenset
+
+    def __repr__(self):
+        return self.name
+
+    def data(self, layout="3d", seed=0):
+        X = sequences(layout, seed) if "sequences" in self.caps else np.arange(30.0)
+        return X, (None if self.target is None else self.target(X))
+
+    def fit(self, est, X, y):
+        return est.fit(X) if self.target is None else est.fit(X, y)
+
+    def out(self, est, X):
+        return getattr(est, self.output)(X)
+
+
+_NET = {"estimator", "sequences", "net"}
+SPECS = [
+    Spec(
+        "LSTMClassifier",
+        partial(LSTMClassifier, **SMALL),
+        _labels,
+        "predict_proba",
+        frozenset(_NET | {"y", "labels", "sample_weight", "tokens"}),
+    ),
+    Spec(
+        "Seq2SeqRegressor-aligned",
+        partial(Seq2SeqRegressor, mode="aligned", **SMALL),
+        _steps,
+        "predict",
+        frozenset(_NET | {"y", "per_step_y", "sample_weight", "tokens"}),
+    ),
+    Spec(
+        "Seq2SeqRegressor-encoder_decoder",
+        partial(Seq2SeqRegressor, **SMALL),
+        _horizon,
+        "predict",
+        frozenset(_NET | {"y", "horizon", "sample_weight", "tokens"}),
+    ),
+    Spec(
+        "AutoencoderTransformer",
+        partial(AutoencoderTransformer, n_components=2, **SMALL),
+        None,
+        "transform",
+        frozenset(_NET | {"components"}),
+    ),
+    Spec(
+        "SequenceScaler", SequenceScaler, None, "transform", frozenset({"estimator", "sequences"})
+    ),
+    Spec("make_windows", WindowsCall, None, "fit", frozenset({"series"})),
+]
+
+NET_SPECS = [s for s in SPECS if "net" in s.caps]
