@@ -23,8 +23,8 @@ Workloads
 1. ``fixed``: ``--n-samples`` (default 20,000) sequences x 50 steps x 8
    float32 features, label = sign of the sum of the first feature; LSTM with
    hidden size 64, batch 128, ``--epochs`` (default 5) epochs. Targets: fit
-   ratio <= 1.05, predict ratio <= 1.10. Overhead only: both sides do the
-   same arithmetic.
+   ratio <= 1.05 (<= 1.15 with ``--device cuda``), predict ratio <= 1.10.
+   Overhead only: both sides do the same arithmetic.
 2. ``variable``: ``--n-var-samples`` (default 5,000) sequences of lengths
    uniform in [5, 200] x 8 features, the same model, given as a ragged list
    of arrays. ``LSTMClassifier`` trains on length-bucketed batches trimmed to
@@ -509,6 +509,8 @@ def main(argv=None):
     device = str(torch.device(args.device))
     if device.startswith("cuda") and not torch.cuda.is_available():
         parser.error(f"--device {args.device} requested but CUDA is not available")
+    if device.startswith("cuda"):
+        TARGETS["fixed", "fit"] = 1.15  # the GPU target (200,000 x 50 x 8, hidden 128)
     estimator = make_estimator(args.epochs, device, args.n_threads)
     n_threads = estimator._resolve_n_threads(N_FEATURES) or torch.get_num_threads()
     chosen = "--n-threads" if args.n_threads else "LSTMClassifier's choice"
