@@ -11,6 +11,7 @@ processes (PyTorch ``DistributedDataParallel``). Started with plain
 
 import numpy as np
 import torch
+from skorch.dataset import unpack_data
 from skorch.hf import AccelerateMixin
 
 from sklearn_rnn._net import SequenceNet
@@ -92,6 +93,26 @@ class AcceleratedSequenceNet(AccelerateMixin, SequenceNet):
         # AccelerateMixin.initialize does not call SequenceNet.initialize.
         self.shuffle_rng_ = np.random.default_rng(self.shuffle_seed)
         return super().initialize()
+
+    def train_step_single(self, batch, **fit_params):
+        """One step with accelerate's autocast and backward.
+
+        As in :meth:`SequenceNet.train_step_single`, a module with
+        ``takes_targets = True`` gets the batch targets. Scaled (fp16)
+        gradients are unscaled before the callbacks see them, so that
+        ``clip_grad_norm`` clips the true gradient norm.
+        """
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        if getattr(self.accelerator.unwrap_model(self.module_), "takes_targets", False):
+            fit_params = {**fit_params, "y": yi["y"] if isinstance(yi, dict) else yi}
+        with self.accelerator.autocast():
+            y_pred = self.infer(Xi, **fit_params)
+            loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        self.accelerator.backward(loss)
+        if self.accelerator.scaler is not None:
+            self.accelerator.unscale_gradients()
+        return {"loss": loss, "y_pred": y_pred}
 
     def get_iterator(self, dataset, training=False):
         """Length-bucketed batches; when training on several processes, this one's share."""

@@ -38,7 +38,7 @@ def _ragged(n=48, seed=0):
 def _cases():
     X = _ragged()
     y_class = np.array([int(x[:, 0].sum() > 0) for x in X])
-    y_seq = [np.cumsum(x[:, :1], axis=0) for x in X]
+    y_horizon = np.stack([np.cumsum(x[:3, :1], axis=0) for x in X])
     common = dict(max_iter=3, batch_size=16, random_state=0)
     return [
         (
@@ -53,7 +53,8 @@ def _cases():
             y_class,
             "predict_proba",
         ),
-        (Seq2SeqRegressor(mode="aligned", hidden_size=4, **common), X, y_seq, "predict"),
+        # encoder-decoder: the decoder gets the targets while training (teacher forcing)
+        (Seq2SeqRegressor(hidden_size=4, **common), X, y_horizon, "predict"),
         (AutoencoderTransformer(n_components=2, hidden_size=4, **common), X, None, "transform"),
     ]
 
