@@ -5,15 +5,14 @@ from sklearn.utils.validation import check_is_fitted
 __all__ = ["plot_learning_curve"]
 
 
-def _import_pyplot():
+def _check_matplotlib():
     try:
-        import matplotlib.pyplot as plt
+        import matplotlib  # noqa: F401
     except ImportError as exc:
         raise ImportError(
             "plot_learning_curve needs matplotlib, which is not installed; install it "
             "with `pip install matplotlib` (or `pip install sklearn-rnn[examples]`)."
         ) from exc
-    return plt
 
 
 def plot_learning_curve(estimator, *, ax=None, label=None, color=None):
@@ -69,8 +68,10 @@ def plot_learning_curve(estimator, *, ax=None, label=None, color=None):
     (5, 5)
     """
     check_is_fitted(estimator, "loss_curve_")
-    plt = _import_pyplot()
+    _check_matplotlib()
     if ax is None:
+        import matplotlib.pyplot as plt
+
         _, ax = plt.subplots()
     label = type(estimator).__name__ if label is None else label
     losses = list(estimator.loss_curve_)

@@ -93,6 +93,6 @@ def test_not_fitted():
 def test_clear_error_without_matplotlib(monkeypatch):
     X, y = _data()
     clf = LSTMClassifier(hidden_size=4, max_iter=1, random_state=0).fit(X, y)
-    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match="pip install matplotlib"):
         plot_learning_curve(clf)
