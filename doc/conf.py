@@ -113,7 +113,15 @@ def _title_for_untitled_examples(app, docname, source):
     source[0] = "\n".join(lines)
 
 
+def _skip_metadata_request_methods(app, what, name, obj, skip, options):
+    """Leave out scikit-learn's generated ``set_*_request`` methods (metadata routing)."""
+    if re.fullmatch(r"set_\w+_request", name):
+        return True
+    return None
+
+
 def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_request_methods)
     # before numpydoc (priority 500) rewrites the sections
     app.connect("autodoc-process-docstring", _quote_fitted_names_in_types, priority=400)
     app.connect("source-read", _title_for_untitled_examples)
