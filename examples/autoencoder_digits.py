@@ -1,4 +1,6 @@
-"""Autoencoders on handwritten digits: denoising and a 2-D embedding, next to PCA.
+"""
+Autoencoders on handwritten digits: denoising and a 2-D embedding, next to PCA
+==============================================================================
 
 scikit-learn's ``load_digits`` images (8x8 pixels) are scaled to [0, 1] and
 split into training and held-out images. Two ``AutoencoderTransformer``
@@ -11,8 +13,9 @@ models are fitted on the training images:
    digits, drawn next to the 2-D PCA projection.
 
 The figure shows rows of noisy, autoencoder-denoised, PCA-denoised and clean
-digits, and the two embeddings coloured by class. The script prints the
-errors; it takes well under a minute on 2 CPU cores.
+digits, the two embeddings coloured by class, and the learning curves (training
+loss per epoch) of both autoencoders. The script prints the errors; it takes
+well under a minute on 2 CPU cores.
 
 Run ``python examples/autoencoder_digits.py [output.png]`` (default
 ``autoencoder_digits.png`` in the current directory). Needs matplotlib
@@ -31,6 +34,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 from sklearn_rnn import AutoencoderTransformer
+from sklearn_rnn.plotting import plot_learning_curve
 
 RANDOM_STATE = 0
 SIGMA = 0.2
@@ -93,9 +97,9 @@ def main(path="autoencoder_digits.png"):
             f"   reconstruction MSE {mse(rebuilt, X_test):.5f}"
         )
 
-    fig = Figure(figsize=(12, 7.5))
+    fig = Figure(figsize=(12, 10.5))
     FigureCanvasAgg(fig)  # the Agg (PNG) backend, no display needed
-    grid = fig.add_gridspec(2, 2, height_ratios=[1.4, 1.5])
+    grid = fig.add_gridspec(3, 2, height_ratios=[1.4, 1.5, 1.0], hspace=0.35)
     rows = [
         ("noisy", X_noisy),
         ("autoencoder", denoised),
@@ -112,12 +116,20 @@ def main(path="autoencoder_digits.png"):
             ax.set_yticks([])
             if c == 0:
                 ax.set_ylabel(label, rotation=0, ha="right", va="center")
+    embedding_axes = []
     for col, (name, model) in enumerate(embeddings.items()):
         ax = fig.add_subplot(grid[1, col])
         codes = model.transform(X_test)
         points = ax.scatter(codes[:, 0], codes[:, 1], c=y_test, cmap="tab10", s=10)
         ax.set_title(f"2-D {name} embedding of held-out digits")
-    fig.colorbar(points, ax=fig.axes[-2:], ticks=range(10), label="digit")
+        embedding_axes.append(ax)
+    fig.colorbar(points, ax=embedding_axes, ticks=range(10), label="digit")
+    ax = fig.add_subplot(grid[2, :])
+    plot_learning_curve(dae, ax=ax, label="denoising autoencoder, 16 codes")
+    plot_learning_curve(ae2, ax=ax, label="autoencoder, 2 codes")
+    ax.set_yscale("log")
+    ax.set_ylabel("training loss (MSE)")
+    ax.set_title("learning curves")
     fig.savefig(path, dpi=100, bbox_inches="tight")
     print(f"\nfigure saved to {path}")
     print(f"total time: {time.perf_counter() - start:.1f} s")

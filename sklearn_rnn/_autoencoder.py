@@ -108,7 +108,9 @@ class AutoencoderTransformer(
     clip_grad_norm : float, default=None
         Clip the gradient norm to this value (None: no clipping).
     device : str, default="auto"
-        Torch device; "auto" uses CUDA when available.
+        Torch device; "auto" uses CUDA when available. "accelerate" trains
+        through Hugging Face accelerate (optional dependency): one process per
+        GPU when started with ``accelerate launch``, and mixed precision.
     n_threads : int, default=None
         Torch threads during fit and inference (None: one thread for small
         models, torch's current setting otherwise). Restored afterwards.

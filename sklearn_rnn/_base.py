@@ -62,7 +62,8 @@ def resolve_device(device):
         dev = torch.device(device)
     except (RuntimeError, TypeError) as exc:
         raise ValueError(
-            f"device={device!r} is not a valid torch device; use 'auto', 'cpu' or 'cuda'."
+            f"device={device!r} is not a valid torch device; use 'auto', 'cpu', 'cuda' "
+            "or 'accelerate'."
         ) from exc
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
@@ -307,14 +308,22 @@ class BaseRecurrentEstimator(BaseEstimator):
                 "ids densely from 0 (the embedding has one row per id up to the largest)."
             ) from exc
 
-    def _make_net(self, info, target_info, seeds, device, stratify):
+    def _make_net(self, info, target_info, seeds, device, stratify, accelerator=None):
         module = self._build_module(info, target_info)
         train_split = None
         if self.early_stopping:
             train_split = ValidSplit(
                 self.validation_fraction, stratified=stratify, random_state=seeds[2]
             )
-        return SequenceNet(
+        net_class, extra = SequenceNet, {}
+        if accelerator is not None:
+            from sklearn_rnn._accelerate import AcceleratedSequenceNet
+
+            # accelerate's print writes on the main process only; verbose=0 prints nothing
+            sink = accelerator.print if self.verbose else _noop
+            net_class = AcceleratedSequenceNet
+            extra = {"accelerator": accelerator, "callbacks__print_log__sink": sink}
+        return net_class(
             module=module,
             criterion=self._make_criterion(),
             optimizer=torch.optim.Adam,
@@ -327,6 +336,7 @@ class BaseRecurrentEstimator(BaseEstimator):
             device=device,
             verbose=int(self.verbose),
             shuffle_seed=seeds[1],
+            **extra,
         )
 
     def _fit(self, X, y, sample_weight=None):
@@ -336,9 +346,16 @@ class BaseRecurrentEstimator(BaseEstimator):
         y_t, y_lengths, split_y, target_info = self._fit_targets(y, data)
         weights = self._sample_weights(sample_weight, n, split_y, target_info)
         data = data.with_targets(y_t, weights, y_lengths)
-        device = resolve_device(self.device)
-        if fits_on_device(data, device):  # one copy to the GPU instead of one per batch
-            data = data.to(device)
+        accelerator = None
+        if isinstance(self.device, str) and self.device == "accelerate":
+            from sklearn_rnn._accelerate import make_accelerator
+
+            accelerator = make_accelerator()
+            device = str(accelerator.device)
+        else:
+            device = resolve_device(self.device)
+            if fits_on_device(data, device):  # one copy to the GPU instead of one per batch
+                data = data.to(device)
         seeds = check_random_state(self.random_state).randint(_SEED_MAX, size=3)
         n_threads = self._resolve_n_threads(info["_n_step_features"], info)
         warm = self.warm_start and self._warm_start_compatible(info, target_info)
@@ -351,7 +368,7 @@ class BaseRecurrentEstimator(BaseEstimator):
                     net.batch_size = self.batch_size
                     net.partial_fit(data, split_y if stratify else None)
             else:
-                net = self._make_net(info, target_info, seeds, device, stratify)
+                net = self._make_net(info, target_info, seeds, device, stratify, accelerator)
                 net.fit(data, split_y if stratify else None)
         history = net.history
         if getattr(net, "interrupted_", False):

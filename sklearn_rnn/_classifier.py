@@ -68,7 +68,9 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
         Clip the gradient norm to this value (against exploding gradients);
         None for no clipping.
     device : str, default="auto"
-        Torch device; "auto" uses CUDA when available.
+        Torch device; "auto" uses CUDA when available. "accelerate" trains
+        through Hugging Face accelerate (optional dependency): one process per
+        GPU when started with ``accelerate launch``, and mixed precision.
     n_threads : int, default=None
         Torch threads used while fitting and predicting (restored afterwards).
         None uses one thread for small models (where more threads only add

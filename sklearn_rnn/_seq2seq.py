@@ -171,7 +171,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     clip_grad_norm : float, default=None
         Clip the gradient norm to this value; None for no clipping.
     device : str, default="auto"
-        Torch device; "auto" uses CUDA when available.
+        Torch device; "auto" uses CUDA when available. "accelerate" trains
+        through Hugging Face accelerate (optional dependency): one process per
+        GPU when started with ``accelerate launch``, and mixed precision.
     n_threads : int, default=None
         Torch threads used while fitting and predicting (restored afterwards).
         None uses one thread for small models and torch's setting otherwise.
