@@ -29,124 +29,123 @@ def _accuracy(stats):
 class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
     """Recurrent neural network classifier: one label per sequence.
 
-        A recurrent encoder (LSTM, GRU or vanilla RNN; stacked, optionally
-        bidirectional) reads each sequence; a linear layer on the state after the
-        last *real* step gives the class scores. Padding never changes a result.
+    A recurrent encoder (LSTM, GRU or vanilla RNN; stacked, optionally
+    bidirectional) reads each sequence; a linear layer on the state after the
+    last *real* step (or the mean or maximum over the real steps, see
+    ``pooling``) gives the class scores. Padding never changes a result.
 
-        Parameters
-        ----------
-        cell : {"lstm", "gru", "rnn"}, default="lstm"
-            Recurrent cell. "rnn" is ``h_t = tanh(b + W h_{t-1} + U x_t)``.
-        hidden_size : int, default=64
-            Hidden units per layer and direction.
-        num_layers : int, default=1
-            Number of stacked recurrent layers.
-        bidirectional : bool, default=False
-            Read each sequence in both directions.
-        dropout : float, default=0.0
-            Dropout between stacked layers and before the output layer.
-        embedding_dim : int, default=None
-            Size of a learned token embedding when ``X`` holds integer token ids
-            (e.g. from :class:`~sklearn_rnn.preprocessing.TokenSequenceVectorizer`);
-            None for numeric features. Integer ``X`` with ``embedding_dim=None`` is
-            read as numeric features, with a warning.
-        pretrained_embedding : array-like of shape (n_tokens, embedding_dim), default=None
-            Initial token embedding, row ``i`` for token id ``i`` (e.g. word
-            vectors aligned with a vectorizer's ``vocabulary_``). Requires
-            ``embedding_dim`` equal to its number of columns and token ids below
-            ``n_tokens`` at fit; a zero row is added for ids unseen at fit. None
-            initialises the embedding at random.
-        freeze_embedding : bool, default=False
-            Keep ``pretrained_embedding`` fixed during training (only the
-            recurrent layers and the output layer learn). Ignored without
-            ``pretrained_embedding``.
-        embedding_dropout : float, default=0.0
-            Probability of dropping a token's whole embedding vector during
-            training (with ``embedding_dim``): a regulariser for text, so the
-            model cannot lean on single words.
-        pooling : {"last", "mean", "max"}, default="last"
-            Summary of each sequence that the output layer reads: the state after
-            the last real step (``"last"``; with ``bidirectional``, the backward
-            direction after reading the whole sequence), or the mean or maximum
-            of the top layer's outputs over the real steps. Padding never counts.
-        max_iter : int, default=50
-            Number of epochs.
-        batch_size : int, default=64
-            Sequences per mini-batch (also used for prediction).
-        learning_rate_init : float, default=1e-3
-            Adam step size.
-        alpha : float, default=0.0
-            L2 penalty (Adam weight decay).
-        early_stopping : bool, default=False
-            Hold out ``validation_fraction`` of the data (stratified) and stop when
-            the validation loss has not improved by ``tol`` for
-            ``n_iter_no_change`` epochs; the best weights are kept.
-        validation_fraction : float, default=0.1
-            Held-out share for early stopping.
-        n_iter_no_change : int, default=10
-            Patience of early stopping, in epochs.
-        tol : float, default=1e-4
-            Smallest decrease of the validation loss that counts as improvement.
-        clip_grad_norm : float, default=None
-            Clip the gradient norm to this value (against exploding gradients);
-            None for no clipping.
-        device : str, default="auto"
-            Torch device; "auto" uses CUDA when available.
-        n_threads : int, default=None
-            Torch threads used while fitting and predicting (restored afterwards).
-            None uses one thread for small models (where more threads only add
-            overhead) and torch's current setting otherwise.
-        random_state : int, RandomState instance or None, default=None
-            Seeds weights, dropout, shuffling and the validation split. Fitting
-            never changes the caller's global torch random state.
-        verbose : int, default=0
-            Print a per-epoch log and a progress bar when > 0.
-        warm_start : bool, default=False
-            Continue training the fitted network on the next call to ``fit``.
-        class_weight : dict, "balanced" or None, default=None
-            Weights of the classes in the loss.
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell. "rnn" is ``h_t = tanh(b + W h_{t-1} + U x_t)``.
+    hidden_size : int, default=64
+        Hidden units per layer and direction.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    bidirectional : bool, default=False
+        Read each sequence in both directions.
+    dropout : float, default=0.0
+        Dropout between stacked layers and before the output layer.
+    embedding_dim : int, default=None
+        Size of a learned token embedding when ``X`` holds integer token ids
+        (e.g. from :class:`~sklearn_rnn.preprocessing.TokenSequenceVectorizer`);
+        None for numeric features. Integer ``X`` with ``embedding_dim=None`` is
+        read as numeric features, with a warning.
+    pretrained_embedding : array-like of shape (n_tokens, embedding_dim), default=None
+        Initial token embedding, row ``i`` for token id ``i`` (e.g. word
+        vectors aligned with a vectorizer's ``vocabulary_``). Requires
+        ``embedding_dim`` equal to its number of columns and token ids below
+        ``n_tokens`` at fit; a zero row is added for ids unseen at fit. None
+        initialises the embedding at random.
+    freeze_embedding : bool, default=False
+        Keep ``pretrained_embedding`` fixed during training (only the
+        recurrent layers and the output layer learn). Ignored without
+        ``pretrained_embedding``.
+    embedding_dropout : float, default=0.0
+        Probability of dropping a token's whole embedding vector during
+        training (with ``embedding_dim``): a regulariser for text, so the
+        model cannot lean on single words.
+    pooling : {"last", "mean", "max"}, default="last"
+        Summary of each sequence that the output layer reads: the state after
+        the last real step (``"last"``; with ``bidirectional``, the backward
+        direction after reading the whole sequence), or the mean or maximum
+        of the top layer's outputs over the real steps. Padding never counts.
+    max_iter : int, default=50
+        Number of epochs.
+    batch_size : int, default=64
+        Sequences per mini-batch (also used for prediction).
+    learning_rate_init : float, default=1e-3
+        Adam step size.
+    alpha : float, default=0.0
+        L2 penalty (Adam weight decay).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified) and stop when
+        the validation loss has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs; the best weights are kept.
+    validation_fraction : float, default=0.1
+        Held-out share for early stopping.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss that counts as improvement.
+    clip_grad_norm : float, default=None
+        Clip the gradient norm to this value (against exploding gradients);
+        None for no clipping.
+    device : str, default="auto"
+        Torch device; "auto" uses CUDA when available.
+    n_threads : int, default=None
+        Torch threads used while fitting and predicting (restored afterwards).
+        None uses one thread for small models (where more threads only add
+        overhead) and torch's current setting otherwise.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, dropout, shuffling and the validation split. Fitting
+        never changes the caller's global torch random state.
+    verbose : int, default=0
+        Print a per-epoch log and a progress bar when > 0.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next call to ``fit``.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss.
 
-        Attributes
-        ----------
-        classes_ : ndarray of shape (n_classes,)
-            Class labels.
-        net_ : skorch.NeuralNet
-            The trained skorch net; its ``module_`` is the torch module.
-        n_features_in_ : int
-            Features per time step; for a 2-D table ``X``, its number of columns.
-        feature_names_in_ : ndarray of shape (n_features_in_,)
-            Column names of a DataFrame ``X`` given to ``fit``.
-        vocabulary_size_ : int
-            Rows of the token embedding: largest id seen at fit + 2 (or the rows of
-            ``pretrained_embedding`` + 1). The last row stands for ids unseen at
-            fit, which it replaces at predict. Only with ``embedding_dim``.
-        n_iter_ : int
-            Epochs run.
-        loss_curve_ : list of float
-            Mean training loss of each epoch.
-        validation_scores_ : list of float
-            Validation accuracy of each epoch (only with ``early_stopping``).
-        best_loss_ : float
-            Lowest training loss, or lowest validation loss with ``early_stopping``.
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    net_ : skorch.NeuralNet
+        The trained skorch net; its ``module_`` is the torch module.
+    n_features_in_ : int
+        Features per time step; for a 2-D table ``X``, its number of columns.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a DataFrame ``X`` given to ``fit``.
+    vocabulary_size_ : int
+        Rows of the token embedding: largest id seen at fit + 2 (or the rows of
+        ``pretrained_embedding`` + 1). The last row stands for ids unseen at
+        fit, which it replaces at predict. Only with ``embedding_dim``.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        Mean training loss of each epoch.
+    validation_scores_ : list of float
+        Validation accuracy of each epoch (only with ``early_stopping``).
+    best_loss_ : float
+        Lowest training loss, or lowest validation loss with ``early_stopping``.
 
-        See Also
-        --------
-        sklearn.neural_network.MLPClassifier : Feed-forward classifier on vectors.
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : Feed-forward classifier on vectors.
 
-        Examples
-        --------
-        >>> from numbers import Real
-
-    import numpy as np
-        >>> from sklearn_rnn import LSTMClassifier
-        >>> rng = np.random.RandomState(0)
-        >>> X = [rng.normal(size=(rng.randint(5, 15), 2)) for _ in range(60)]
-        >>> y = np.array(["up" if x[:, 0].sum() > 0 else "down" for x in X])
-        >>> clf = LSTMClassifier(hidden_size=8, max_iter=30, random_state=0).fit(X, y)
-        >>> clf.predict(X[:3]).shape
-        (3,)
-        >>> clf.transform(X[:3]).shape
-        (3, 8)
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import LSTMClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = [rng.normal(size=(rng.randint(5, 15), 2)) for _ in range(60)]
+    >>> y = np.array(["up" if x[:, 0].sum() > 0 else "down" for x in X])
+    >>> clf = LSTMClassifier(hidden_size=8, max_iter=30, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    >>> clf.transform(X[:3]).shape
+    (3, 8)
     """
 
     _parameter_constraints = {
@@ -373,7 +372,8 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
         Returns
         -------
         embedding : ndarray of shape (n_samples, hidden_size * n_directions)
-            The top layer's state after each sequence's last real step
+            The summary the output layer reads (see ``pooling``): by default
+            the top layer's state after each sequence's last real step
             (forward and backward directions concatenated when bidirectional).
         """
         return self._forward(X, method="embed").numpy()

@@ -130,7 +130,10 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
     >>> labels = [1, 1, 0, 0] * 10
     >>> pipe = make_pipeline(
     ...     TokenSequenceVectorizer(),
-    ...     LSTMClassifier(embedding_dim=8, hidden_size=8, max_iter=20, random_state=0),
+    ...     LSTMClassifier(
+    ...         embedding_dim=8, hidden_size=8, learning_rate_init=0.01, max_iter=20,
+    ...         random_state=0,
+    ...     ),
     ... ).fit(texts, labels)
     >>> pipe.predict(["good film", "awful"]).tolist()
     [1, 0]
