@@ -11,8 +11,11 @@ Models, fitted on train and scored (accuracy) on dev:
   sentence, token dropout; one fit per seed in ``--seeds``;
 - TF-IDF on uni- and bigrams -> ``LogisticRegression(C=10)``.
 
-The defaults are the settings that reach the target: at least 81% dev
-accuracy, trained in under 10 minutes on 2 CPU cores.
+The target is a mean dev accuracy of at least 81% with every fit under 10
+minutes on 2 CPU cores; the defaults are the best settings found for it
+(7 epochs, where the dev accuracy levels off). Measured on 2 shared CPU
+cores, seeds 0, 1, 2: 80.4%, 79.0%, 81.1% (mean 80.2%), about 215 s per fit;
+TF-IDF + LogisticRegression 79.9%.
 
 Run ``python benchmarks/bench_text.py ../shared/data/sst2`` (add
 ``--seeds 0 1 2`` for the spread over seeds).
