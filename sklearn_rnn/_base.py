@@ -31,6 +31,7 @@ from sklearn_rnn._sequences import (
     SequenceData,
     check_sequences,
     fits_on_device,
+    holds_integers,
     iter_batch_indices,
     to_device,
 )
@@ -48,6 +49,12 @@ def _pad_time(out, length):
         return out
     pad = out.new_zeros((out.shape[0], length - out.shape[1], *out.shape[2:]))
     return torch.cat([out, pad], dim=1)
+
+
+def _seen_ids(padded, lengths):
+    """Boolean mask over ids ``0..max``: which ids occur in the real steps."""
+    real = np.arange(padded.shape[1]) < lengths[:, None]
+    return np.bincount(padded[real], minlength=int(padded.max()) + 1) > 0
 
 
 def _noop(*args, **kwargs):
@@ -223,14 +230,26 @@ class BaseRecurrentEstimator(BaseEstimator):
                 info["feature_names_in_"] = names
             if self._tokens:
                 info["vocabulary_size_"] = int(padded.max()) + 2
+                info["_known_ids"] = _seen_ids(padded, lengths)
+            elif holds_integers(X):
+                warnings.warn(
+                    "X holds integers but embedding_dim=None, so they are read as "
+                    "numeric features. If they are token ids (e.g. from "
+                    "TokenSequenceVectorizer), set embedding_dim to learn an embedding; "
+                    "if they are numbers, convert X to float to silence this warning.",
+                    UserWarning,
+                    stacklevel=3,
+                )
         else:
             if self._fit_layout == "table" and layout == "table":
                 _check_feature_names(self, X, reset=False)
                 _check_n_features(self, X, reset=False)
             self._check_step_features(n_step_features)
             if self._tokens:
-                unknown = self.vocabulary_size_ - 1
-                padded[padded > unknown] = unknown
+                known = np.zeros_like(padded, dtype=bool)
+                inside = padded < len(self._known_ids)
+                known[inside] = self._known_ids[padded[inside]]
+                padded[~known] = self.vocabulary_size_ - 1
         return SequenceData(torch.from_numpy(padded), lengths), info
 
     def _check_step_features(self, n_step_features):

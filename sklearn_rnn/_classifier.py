@@ -1,10 +1,12 @@
 """LSTMClassifier: one label per sequence."""
 
+from numbers import Real
+
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils import TransformerTags
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
@@ -29,7 +31,8 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
 
     A recurrent encoder (LSTM, GRU or vanilla RNN; stacked, optionally
     bidirectional) reads each sequence; a linear layer on the state after the
-    last *real* step gives the class scores. Padding never changes a result.
+    last *real* step (or the mean or maximum over the real steps, see
+    ``pooling``) gives the class scores. Padding never changes a result.
 
     Parameters
     ----------
@@ -44,8 +47,29 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
     dropout : float, default=0.0
         Dropout between stacked layers and before the output layer.
     embedding_dim : int, default=None
-        Size of a learned token embedding when ``X`` holds integer token ids;
-        None for numeric features.
+        Size of a learned token embedding when ``X`` holds integer token ids
+        (e.g. from :class:`~sklearn_rnn.preprocessing.TokenSequenceVectorizer`);
+        None for numeric features. Integer ``X`` with ``embedding_dim=None`` is
+        read as numeric features, with a warning.
+    pretrained_embedding : array-like of shape (n_tokens, embedding_dim), default=None
+        Initial token embedding, row ``i`` for token id ``i`` (e.g. word
+        vectors aligned with a vectorizer's ``vocabulary_``). Requires
+        ``embedding_dim`` equal to its number of columns and token ids below
+        ``n_tokens`` at fit; a zero row is added for ids unseen at fit. None
+        initialises the embedding at random.
+    freeze_embedding : bool, default=False
+        Keep ``pretrained_embedding`` fixed during training (only the
+        recurrent layers and the output layer learn). Ignored without
+        ``pretrained_embedding``.
+    embedding_dropout : float, default=0.0
+        Probability of dropping a token's whole embedding vector during
+        training (with ``embedding_dim``): a regulariser for text, so the
+        model cannot lean on single words.
+    pooling : {"last", "mean", "max"}, default="last"
+        Summary of each sequence that the output layer reads: the state after
+        the last real step (``"last"``; with ``bidirectional``, the backward
+        direction after reading the whole sequence), or the mean or maximum
+        of the top layer's outputs over the real steps. Padding never counts.
     max_iter : int, default=50
         Number of epochs.
     batch_size : int, default=64
@@ -96,8 +120,9 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names of a DataFrame ``X`` given to ``fit``.
     vocabulary_size_ : int
-        Rows of the token embedding (largest id seen at fit + 2; the last row
-        stands for ids unseen at fit). Only with ``embedding_dim``.
+        Rows of the token embedding: largest id seen at fit + 2 (or the rows of
+        ``pretrained_embedding`` + 1). The last row stands for ids unseen at
+        fit, which it replaces at predict. Only with ``embedding_dim``.
     n_iter_ : int
         Epochs run.
     loss_curve_ : list of float
@@ -128,6 +153,10 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
     _parameter_constraints = {
         **BaseRecurrentEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "pretrained_embedding": ["array-like", None],
+        "freeze_embedding": ["boolean"],
+        "embedding_dropout": [Interval(Real, 0, 1, closed="left")],
+        "pooling": [StrOptions({"last", "mean", "max"})],
     }
 
     def __sklearn_tags__(self):
@@ -144,6 +173,10 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
         bidirectional=False,
         dropout=0.0,
         embedding_dim=None,
+        pretrained_embedding=None,
+        freeze_embedding=False,
+        embedding_dropout=0.0,
+        pooling="last",
         max_iter=50,
         batch_size=64,
         learning_rate_init=1e-3,
@@ -166,6 +199,10 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.embedding_dim = embedding_dim
+        self.pretrained_embedding = pretrained_embedding
+        self.freeze_embedding = freeze_embedding
+        self.embedding_dropout = embedding_dropout
+        self.pooling = pooling
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
@@ -234,10 +271,57 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
         counts = np.bincount(split_y)
         return bool(counts.min() >= 2)
 
+    def _check_X(self, X, *, reset):
+        if reset and self.pretrained_embedding is not None and not self._tokens:
+            raise ValueError(
+                "pretrained_embedding is set but embedding_dim=None; set embedding_dim to "
+                "the number of columns of pretrained_embedding."
+            )
+        data, info = super()._check_X(X, reset=reset)
+        if reset and self._tokens and self.pretrained_embedding is not None:
+            weights = self._check_pretrained(int(data.X.max()))
+            info["vocabulary_size_"] = len(weights) + 1
+            info["_known_ids"] = np.ones(len(weights), dtype=bool)
+        return data, info
+
+    def _check_pretrained(self, max_id):
+        """Validate ``pretrained_embedding``; return it as a float32 tensor."""
+        weights = np.asarray(self.pretrained_embedding, dtype=np.float32)
+        if weights.ndim != 2 or not np.all(np.isfinite(weights)):
+            raise ValueError(
+                "pretrained_embedding must be a finite 2-D array (n_tokens, embedding_dim); "
+                f"got shape {weights.shape}."
+            )
+        if weights.shape[1] != self.embedding_dim:
+            raise ValueError(
+                f"pretrained_embedding has {weights.shape[1]} columns but "
+                f"embedding_dim={self.embedding_dim}; set embedding_dim={weights.shape[1]}."
+            )
+        if max_id >= len(weights):
+            raise ValueError(
+                f"X holds token id {max_id}, but pretrained_embedding has only "
+                f"{len(weights)} rows (ids 0 to {len(weights) - 1}); give one row per "
+                "token id of the vocabulary."
+            )
+        return torch.from_numpy(weights)
+
+    def _encoder_params(self, info):
+        params = super()._encoder_params(info)
+        if not self._tokens:
+            return params
+        params["embedding_dropout"] = self.embedding_dropout
+        if self.pretrained_embedding is not None:
+            weights = self._check_pretrained(-1)
+            unknown = weights.new_zeros((1, weights.shape[1]))
+            params["embedding_weights"] = torch.cat([weights, unknown])
+            params["freeze_embedding"] = self.freeze_embedding
+        return params
+
     def _make_module(self, info, target_info):
         return SequenceClassifierModule(
             n_classes=len(target_info["classes_"]),
             dropout=self.dropout,
+            pooling=self.pooling,
             **self._encoder_params(info),
         )
 
@@ -290,7 +374,8 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
         Returns
         -------
         embedding : ndarray of shape (n_samples, hidden_size * n_directions)
-            The top layer's state after each sequence's last real step
+            The summary the output layer reads (see ``pooling``): by default
+            the top layer's state after each sequence's last real step
             (forward and backward directions concatenated when bidirectional).
         """
         return self._forward(X, method="embed").numpy()

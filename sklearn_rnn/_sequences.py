@@ -17,6 +17,7 @@ __all__ = [
     "to_device",
     "masked_mean",
     "check_sequences",
+    "holds_integers",
     "iter_batch_indices",
     "reverse_within_length",
 ]
@@ -80,6 +81,32 @@ def _as_numeric(a, name, tokens):
             )
         return a.astype(np.int64, copy=False)
     return a
+
+
+def holds_integers(X):
+    """Whether ``X`` (any accepted sequence format) holds integer values.
+
+    Looks at the dtype of an array or DataFrame, or at the first sequence of a
+    list; used to warn when token ids are given without ``embedding_dim``.
+    """
+    if hasattr(X, "dtypes") and hasattr(X, "columns"):  # DataFrame
+        return len(X.columns) > 0 and all(np.dtype(d).kind in "iu" for d in X.dtypes)
+    if hasattr(X, "iloc"):  # Series of sequences
+        X = list(X.to_numpy())
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        return X.dtype.kind in "iu"
+    if isinstance(X, torch.Tensor):
+        return not (X.is_floating_point() or X.is_complex() or X.dtype == torch.bool)
+    if isinstance(X, (list, tuple, np.ndarray)) and len(X):
+        first = X[0]
+        if isinstance(first, torch.Tensor):
+            return holds_integers(first)
+        try:
+            a = np.asarray(first)
+        except (TypeError, ValueError):
+            return False
+        return a.dtype.kind in "iu"
+    return False
 
 
 def _check_finite(a, name):

@@ -32,9 +32,19 @@ class RecurrentEncoder(nn.Module):
     dropout : float, default=0.0
         Dropout between stacked layers.
     num_embeddings : int, default=None
-        Vocabulary size for token-id input; None for numeric features.
+        Vocabulary size for token-id input; None for numeric features. The
+        last row stands for ids unseen at fit: it starts at zero.
     embedding_dim : int, default=None
         Size of the token embedding.
+    embedding_weights : torch.Tensor of shape (num_embeddings, embedding_dim), default=None
+        Initial embedding matrix (e.g. pretrained word vectors); None for a
+        random initialisation.
+    freeze_embedding : bool, default=False
+        Keep the embedding matrix fixed during training.
+    embedding_dropout : float, default=0.0
+        Probability of dropping a token's whole embedding vector in training
+        (the kept ones are scaled by ``1 / (1 - p)``), so the model cannot
+        lean on any single word.
     """
 
     def __init__(
@@ -47,12 +57,22 @@ class RecurrentEncoder(nn.Module):
         dropout=0.0,
         num_embeddings=None,
         embedding_dim=None,
+        embedding_weights=None,
+        freeze_embedding=False,
+        embedding_dropout=0.0,
     ):
         super().__init__()
         self.embedding = None
         if num_embeddings is not None:
             self.embedding = nn.Embedding(num_embeddings, embedding_dim)
+            with torch.no_grad():
+                if embedding_weights is not None:
+                    self.embedding.weight.copy_(torch.as_tensor(embedding_weights))
+                else:
+                    self.embedding.weight[-1].zero_()
+            self.embedding.weight.requires_grad_(not freeze_embedding)
             input_size = embedding_dim
+        self.embedding_dropout = embedding_dropout
         self.bidirectional = bidirectional
         self.num_directions = 2 if bidirectional else 1
         self.output_size = hidden_size * self.num_directions
@@ -66,6 +86,14 @@ class RecurrentEncoder(nn.Module):
                 )
             )
         self.dropout = nn.Dropout(dropout)
+
+    def _drop_tokens(self, X):
+        """Zero whole token vectors with probability ``embedding_dropout`` (training only)."""
+        p = self.embedding_dropout
+        if not self.training or p == 0:
+            return X
+        keep = torch.empty(X.shape[:2] + (1,), device=X.device, dtype=X.dtype)
+        return X * keep.bernoulli_(1 - p).div_(1 - p)
 
     def forward(self, X, lengths):
         """Encode a padded batch.
@@ -84,7 +112,7 @@ class RecurrentEncoder(nn.Module):
             meaningless.
         """
         if self.embedding is not None:
-            X = self.embedding(X)
+            X = self._drop_tokens(self.embedding(X))
         rev = None
         if self.bidirectional:
             lengths = lengths.to(X.device)
@@ -126,3 +154,33 @@ class RecurrentEncoder(nn.Module):
             return last
         half = size // 2
         return torch.cat([last[:, :half], outputs[:, 0, half:]], dim=1)
+
+    def pool(self, outputs, lengths, pooling="last"):
+        """Summary of each sequence over its real steps only.
+
+        Parameters
+        ----------
+        outputs : torch.Tensor of shape (batch, time, output_size)
+            Result of :meth:`forward`.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+        pooling : {"last", "mean", "max"}, default="last"
+            ``"last"``: :meth:`last_state`; ``"mean"`` / ``"max"``: mean or
+            maximum of the top-layer outputs over the real steps (padding is
+            masked out).
+
+        Returns
+        -------
+        summary : torch.Tensor of shape (batch, output_size)
+        """
+        if pooling == "last":
+            return self.last_state(outputs, lengths)
+        lengths = lengths.to(outputs.device)
+        steps = torch.arange(outputs.shape[1], device=outputs.device)
+        mask = (steps.unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(-1)
+        if pooling == "mean":
+            total = outputs.masked_fill(~mask, 0.0).sum(dim=1)
+            return total / lengths.unsqueeze(1).to(outputs.dtype)
+        if pooling == "max":
+            return outputs.masked_fill(~mask, float("-inf")).amax(dim=1)
+        raise ValueError(f"pooling={pooling!r} is not one of 'last', 'mean', 'max'.")
