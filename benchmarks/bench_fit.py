@@ -462,6 +462,7 @@ def main(argv=None):
     n_failed : int
         Number of ratios that missed their target.
     """
+    global HIDDEN, BATCH  # both sides read the model size from these
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per side (3)")
     parser.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
@@ -498,7 +499,6 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=BATCH, help="batch size (128)")
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     args = parser.parse_args(argv)
-    global HIDDEN, BATCH  # both sides read the model size from these
     HIDDEN, BATCH = args.hidden_size, args.batch_size
     quick = dict(repeats=1, n_samples=1000, n_var_samples=500, epochs=1)
     full = dict(repeats=3, n_samples=20_000, n_var_samples=5_000, epochs=5)
