@@ -10,8 +10,34 @@ only real (unpadded) steps count. All of them work with
 import numpy as np
 
 from sklearn_rnn._sequences import check_sequences
+from sklearn_rnn._tagging_metrics import (
+    entity_f1_score,
+    entity_f1_scorer,
+    entity_precision_score,
+    entity_recall_score,
+    flat_accuracy_score,
+    flat_accuracy_scorer,
+    flat_f1_macro_scorer,
+    flat_f1_micro_scorer,
+    flat_f1_score,
+    get_entities,
+)
 
-__all__ = ["horizon_error", "per_horizon_errors", "sequence_r2_score"]
+__all__ = [
+    "entity_f1_score",
+    "entity_f1_scorer",
+    "entity_precision_score",
+    "entity_recall_score",
+    "flat_accuracy_score",
+    "flat_accuracy_scorer",
+    "flat_f1_macro_scorer",
+    "flat_f1_micro_scorer",
+    "flat_f1_score",
+    "get_entities",
+    "horizon_error",
+    "per_horizon_errors",
+    "sequence_r2_score",
+]
 
 _METRICS = ("mae", "rmse", "mse")
 
