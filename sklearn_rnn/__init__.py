@@ -4,10 +4,12 @@ from sklearn_rnn._autoencoder import AutoencoderTransformer
 from sklearn_rnn._classifier import LSTMClassifier
 from sklearn_rnn._persistence import load, save
 from sklearn_rnn._seq2seq import Seq2SeqRegressor
+from sklearn_rnn._tagger import BiRNNTagger
 from sklearn_rnn._version import __version__
 
 __all__ = [
     "AutoencoderTransformer",
+    "BiRNNTagger",
     "LSTMClassifier",
     "Seq2SeqRegressor",
     "__version__",

@@ -3,7 +3,7 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_rnn import AutoencoderTransformer, LSTMClassifier, Seq2SeqRegressor
+from sklearn_rnn import AutoencoderTransformer, BiRNNTagger, LSTMClassifier, Seq2SeqRegressor
 from sklearn_rnn.preprocessing import SequenceScaler
 
 # Small, fast settings: the checks fit many times on tiny data.
@@ -15,6 +15,15 @@ ESTIMATORS = [
         hidden_size=8, max_iter=5, batch_size=32, learning_rate_init=0.02, random_state=0
     ),
     SequenceScaler(),
+    BiRNNTagger(
+        hidden_size=16,
+        num_layers=1,
+        dropout=0.0,
+        max_iter=40,
+        batch_size=32,
+        learning_rate_init=0.02,
+        random_state=0,
+    ),
     AutoencoderTransformer(
         n_components=2,
         hidden_layer_sizes=(8,),
@@ -27,6 +36,12 @@ ESTIMATORS = [
 
 EXPECTED_FAILED_CHECKS = {
     "LSTMClassifier": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "training is stochastic mini-batch optimisation: a weight of 2 changes the "
+            "batches and the loss average, so it is not the same as repeating a sample."
+        ),
+    },
+    "BiRNNTagger": {
         "check_sample_weight_equivalence_on_dense_data": (
             "training is stochastic mini-batch optimisation: a weight of 2 changes the "
             "batches and the loss average, so it is not the same as repeating a sample."

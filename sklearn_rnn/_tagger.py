@@ -1,0 +1,637 @@
+"""BiRNNTagger: one label per time step (part-of-speech tags, chunks, entities)."""
+
+import warnings
+from collections import Counter
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import _fit_context
+from sklearn.exceptions import DataConversionWarning
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    _get_feature_names,
+    check_is_fitted,
+)
+
+from sklearn_rnn._base import BaseRecurrentEstimator
+from sklearn_rnn._sequences import SequenceData, _is_nested_regular_list, check_sequences
+from sklearn_rnn._tagging_metrics import flat_accuracy_score
+from sklearn_rnn.modules import SequenceTaggerModule, StepCrossEntropy
+
+# Word ids of string tokens: 0 pads, 1 stands for words outside the vocabulary.
+_PAD, _UNKNOWN = 0, 1
+# Characters kept per word: longer words keep their first and last halves.
+_MAX_CHARS = 20
+# Word embedding size for string tokens when embedding_dim is None.
+_DEFAULT_EMBEDDING_DIM = 100
+
+
+def _token_accuracy_stats(y_pred, y_true, lengths=None):
+    correct = y_pred.argmax(2) == y_true
+    if lengths is None:
+        return torch.stack([correct.sum().float(), torch.tensor(float(correct.numel()))])
+    steps = torch.arange(y_true.shape[1], device=y_true.device)
+    mask = steps < lengths.to(y_true.device).unsqueeze(1)
+    return torch.stack([(correct & mask).sum().float(), mask.sum().float()])
+
+
+def _token_accuracy(stats):
+    return stats[0] / stats[1]
+
+
+def _is_sequence(s):
+    return isinstance(s, (list, tuple, np.ndarray)) or (hasattr(s, "iloc") and s.ndim == 1)
+
+
+def _holds_strings(X):
+    """Whether ``X`` is a list of token sequences whose tokens are strings."""
+    if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:
+        X = list(X)
+    if isinstance(X, np.ndarray) and X.dtype.kind in "US":
+        return X.ndim == 2
+    if not isinstance(X, (list, tuple)) and not (isinstance(X, np.ndarray) and X.dtype == object):
+        return False
+    for s in X:
+        if isinstance(s, (str, bytes)):
+            return False  # one string per sample: reported by check_sequences
+        if _is_sequence(s) and len(s):
+            first = s.iloc[0] if hasattr(s, "iloc") else s[0]
+            return isinstance(first, str)
+    return False
+
+
+def _word_chars(word):
+    if len(word) > _MAX_CHARS:
+        half = _MAX_CHARS // 2
+        word = word[:half] + word[-half:]
+    return word
+
+
+def _is_flat_labels(y):
+    """Whether ``y`` is one scalar label per sample (not label sequences)."""
+    if isinstance(y, (list, tuple)):
+        return len(y) > 0 and not any(_is_sequence(v) for v in y)
+    return getattr(y, "ndim", None) == 1 and not (
+        getattr(getattr(y, "dtype", None), "kind", "") == "O" and any(_is_sequence(v) for v in y)
+    )
+
+
+def _is_table(X):
+    if hasattr(X, "iloc") and hasattr(X, "columns"):
+        return True
+    if isinstance(X, (list, tuple)):
+        return _is_nested_regular_list(X) and np.asarray(X, dtype=object).ndim == 2
+    if not isinstance(X, np.ndarray) and hasattr(X, "__array__"):
+        X = np.asarray(X)
+    return isinstance(X, np.ndarray) and X.ndim == 2
+
+
+class BiRNNTagger(BaseRecurrentEstimator):
+    """Bidirectional recurrent tagger: one label per time step.
+
+    Tags tokens (part of speech, chunks, named entities) or the steps of
+    numeric sequences. The tag of a step may depend on the steps after it,
+    so the recurrent encoder reads each sequence in both directions by
+    default; a linear layer on every step gives the tag scores.
+
+    ``X`` is a list of token lists (strings), a list of numeric
+    ``(T_i, n_features)`` or ``(T_i,)`` arrays (any format of the other
+    estimators, token ids included when ``embedding_dim`` is set), and ``y``
+    one label list per sequence, of the same length. With string tokens the
+    tagger builds its vocabulary at fit, with one entry for unknown words,
+    and a character-level representation of every word (a character CNN),
+    so that words never seen in training still get sensible tags from their
+    spelling and context.
+
+    A 2-D array ``X`` with a 1-D ``y`` (one label per row) is read as rows of
+    one step each, with the columns as features: the tagger then classifies
+    rows, as the other scikit-learn classifiers do.
+
+    Padding never changes a result: the backward direction reads every
+    sequence reversed within its own length, and the loss and the scores
+    count real steps only.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell.
+    hidden_size : int, default=128
+        Hidden units per layer and direction.
+    num_layers : int, default=2
+        Number of stacked recurrent layers.
+    bidirectional : bool, default=True
+        Read each sequence in both directions.
+    dropout : float, default=0.33
+        Dropout on the word representations, between stacked layers and before
+        the output layer.
+    embedding_dim : int, default=None
+        Size of the word embedding. With numeric ``X``, setting it means the
+        values are integer token ids; None means numeric features. String
+        tokens always get an embedding, of size 100 when None.
+    char_embedding_dim : int or None, default=50
+        Size of the character-level representation of each word (filters of
+        a character CNN, string tokens only); None switches it off.
+    lowercase : bool, default=True
+        Look words up in the vocabulary in lower case (the characters keep
+        their case).
+    min_count : int, default=1
+        Words seen fewer times at fit go to the unknown entry.
+    max_vocabulary_size : int or None, default=None
+        Keep only this many most frequent words (the unknown entry not
+        counted); None keeps all.
+    word_dropout : float, default=0.05
+        Probability of replacing a word by the unknown entry during training
+        (word embeddings only), so that the model learns to tag unknown
+        words from their characters and context.
+    max_iter : int, default=30
+        Number of epochs.
+    batch_size : int, default=32
+        Sequences per mini-batch (also used for prediction).
+    learning_rate_init : float, default=2e-3
+        Adam step size.
+    alpha : float, default=0.0
+        L2 penalty (Adam weight decay).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the sequences and stop when the
+        validation loss has not improved by ``tol`` for ``n_iter_no_change``
+        epochs; the best weights are kept.
+    validation_fraction : float, default=0.1
+        Held-out share for early stopping.
+    n_iter_no_change : int, default=3
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss that counts as improvement.
+    clip_grad_norm : float, default=5.0
+        Clip the gradient norm to this value; None for no clipping.
+    device : str, default="auto"
+        Torch device; "auto" uses CUDA when available.
+    n_threads : int, default=None
+        Torch threads used while fitting and predicting (restored afterwards).
+        None uses one thread for small models and torch's current setting
+        otherwise.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, dropout, shuffling and the validation split. Fitting
+        never changes the caller's global torch random state.
+    verbose : int, default=0
+        Print a per-epoch log and a progress bar when > 0.
+    warm_start : bool, default=False
+        Continue training the fitted network (and keep its vocabulary) on the
+        next call to ``fit``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Tags, sorted.
+    net_ : skorch.NeuralNet
+        The trained skorch net; its ``module_`` is the torch module.
+    n_features_in_ : int
+        Features per time step (1 for tokens); for a 2-D table ``X``, its
+        number of columns.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a DataFrame ``X`` given to ``fit``.
+    vocabulary_ : dict
+        Word (lower-cased when ``lowercase``) to its row of the word
+        embedding. Only with string tokens.
+    vocabulary_size_ : int
+        Rows of the word embedding (padding and unknown rows included). Only
+        with tokens.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        Mean training loss (per real step) of each epoch.
+    validation_scores_ : list of float
+        Validation token accuracy of each epoch (only with ``early_stopping``).
+    best_loss_ : float
+        Lowest training loss, or lowest validation loss with ``early_stopping``.
+
+    See Also
+    --------
+    sklearn_rnn.metrics.entity_f1_score : Entity-level F1 of IOB/IOBES tags.
+    LSTMClassifier : One label per sequence.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import BiRNNTagger
+    >>> X = [["the", "dog", "runs"], ["a", "cat", "sleeps"], ["the", "cat", "runs"]] * 10
+    >>> y = [["DET", "NOUN", "VERB"]] * 30
+    >>> tagger = BiRNNTagger(hidden_size=16, num_layers=1, max_iter=15, random_state=0)
+    >>> tagger.fit(X, y).predict([["a", "dog", "sleeps"]])
+    [array(['DET', 'NOUN', 'VERB'], dtype='<U4')]
+    >>> tagger.score(X, y)
+    1.0
+    """
+
+    _parameter_constraints = {
+        **BaseRecurrentEstimator._parameter_constraints,
+        "char_embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "lowercase": ["boolean"],
+        "min_count": [Interval(Integral, 1, None, closed="left")],
+        "max_vocabulary_size": [Interval(Integral, 1, None, closed="left"), None],
+        "word_dropout": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=128,
+        num_layers=2,
+        bidirectional=True,
+        dropout=0.33,
+        embedding_dim=None,
+        char_embedding_dim=50,
+        lowercase=True,
+        min_count=1,
+        max_vocabulary_size=None,
+        word_dropout=0.05,
+        max_iter=30,
+        batch_size=32,
+        learning_rate_init=2e-3,
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=3,
+        tol=1e-4,
+        clip_grad_norm=5.0,
+        device="auto",
+        n_threads=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.embedding_dim = embedding_dim
+        self.char_embedding_dim = char_embedding_dim
+        self.lowercase = lowercase
+        self.min_count = min_count
+        self.max_vocabulary_size = max_vocabulary_size
+        self.word_dropout = word_dropout
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.alpha = alpha
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.clip_grad_norm = clip_grad_norm
+        self.device = device
+        self.n_threads = n_threads
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.target_tags.required = True
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the tagger.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            A list of token lists (strings); numeric sequences in any format
+            of the other estimators (a list of ``(T_i, n_features)`` or
+            ``(T_i,)`` arrays, a 3-D array, a 2-D array of univariate
+            sequences); token ids when ``embedding_dim`` is set.
+        y : list of sequences or array-like
+            One label sequence per sequence of ``X``, of the same length; a
+            2-D array when all sequences have the same length. With a 2-D
+            array ``X``, a 1-D ``y`` gives one label per row.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of every step of each sequence in the loss.
+
+        Returns
+        -------
+        self : BiRNNTagger
+            The fitted tagger.
+        """
+        if y is None:
+            raise ValueError("BiRNNTagger requires y to be passed, but the target y is None.")
+        if not isinstance(y, (list, tuple, np.ndarray)) and hasattr(y, "__array__"):
+            y = np.asarray(y)
+        self._rows_pending = _is_table(X) and not _holds_strings(X) and _is_flat_labels(y)
+        if (
+            not self._rows_pending
+            and _is_table(X)
+            and np.ndim(y) == 2
+            and np.shape(y)[1] == 1
+            and np.shape(X)[1] != 1
+        ):
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please "
+                "change the shape of y to (n_samples,), for example using ravel().",
+                DataConversionWarning,
+                stacklevel=2,
+            )
+            y = np.ravel(y)
+            self._rows_pending = True
+        try:
+            return self._fit(X, y, sample_weight)
+        finally:
+            del self._rows_pending
+
+    # ------------------------------------------------------------ input layer
+    @property
+    def _tokens(self):
+        return self.embedding_dim is not None
+
+    def _check_X(self, X, *, reset):
+        strings = _holds_strings(X)
+        rows = self._rows_pending if reset else self._rows
+        if not reset and strings != self._string_input:
+            kind = "string tokens" if self._string_input else "numeric sequences"
+            raise ValueError(
+                f"This BiRNNTagger was fitted on {kind}; X at predict must be {kind} too."
+            )
+        if strings:
+            data, info = self._check_strings(X, reset=reset)
+        elif rows:
+            data, info = self._check_rows(X, reset=reset)
+        else:
+            data, info = super()._check_X(X, reset=reset)
+        if reset:
+            info.update(_rows=rows, _string_input=strings)
+        return data, info
+
+    def _check_rows(self, X, *, reset):
+        """A 2-D table read as one-step sequences, its columns as the features."""
+        padded, _, layout = check_sequences(X)
+        if layout != "table":
+            raise ValueError(
+                "This BiRNNTagger was fitted on a 2-D table with one label per row; "
+                "X at predict must be a 2-D table too."
+            )
+        info = {}
+        if reset:
+            info["_n_step_features"] = info["n_features_in_"] = padded.shape[1]
+            info["_fit_layout"] = "table"
+            names = _get_feature_names(X)
+            if names is not None:
+                info["feature_names_in_"] = names
+        else:
+            _check_feature_names(self, X, reset=False)
+            _check_n_features(self, X, reset=False)
+        steps = torch.from_numpy(np.ascontiguousarray(padded.transpose(0, 2, 1)))
+        return SequenceData(steps, np.ones(len(padded), dtype=np.int64)), info
+
+    def _check_strings(self, X, *, reset):
+        """Token strings to word ids and character ids, padded."""
+        if hasattr(X, "iloc"):
+            X = list(X)
+        sentences = []
+        for i, s in enumerate(X):
+            if not _is_sequence(s):
+                raise ValueError(
+                    f"X[{i}] is a {type(s).__name__}; each sample must be a list of "
+                    "tokens (strings)."
+                )
+            s = list(s)
+            if not s:
+                raise ValueError(
+                    f"X[{i}] is an empty sentence; every sentence needs at least one "
+                    "token. Drop empty sentences before fitting or predicting."
+                )
+            bad = next((t for t in s if not isinstance(t, str)), None)
+            if bad is not None:
+                raise ValueError(
+                    f"X[{i}] mixes strings with {type(bad).__name__} values; tokens must "
+                    "all be strings (or all numeric)."
+                )
+            sentences.append(s)
+        if not sentences:
+            raise ValueError("Found array with 0 sample(s) in X; no sentences given.")
+        info = {}
+        if reset and not (self.warm_start and getattr(self, "_string_input", False)):
+            info.update(self._build_vocabularies(sentences))
+            vocab, chars = info["vocabulary_"], info["_char_vocabulary"]
+        else:
+            vocab, chars = self.vocabulary_, self._char_vocabulary
+            if reset:
+                info.update(
+                    vocabulary_=vocab,
+                    _char_vocabulary=chars,
+                    vocabulary_size_=self.vocabulary_size_,
+                )
+        if reset:
+            info.update(_n_step_features=1, n_features_in_=1, _fit_layout="ragged")
+        use_chars = self.char_embedding_dim is not None
+        lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
+        width = 1 + (_MAX_CHARS if use_chars else 0)
+        out = np.zeros((len(sentences), int(lengths.max()), width), dtype=np.int32)
+        rows = {}
+        for i, s in enumerate(sentences):
+            for t, word in enumerate(s):
+                row = rows.get(word)
+                if row is None:
+                    key = word.lower() if self.lowercase else word
+                    row = [vocab.get(key, _UNKNOWN)]
+                    if use_chars:
+                        row += [chars.get(c, _UNKNOWN) for c in _word_chars(word)]
+                    rows[word] = row
+                out[i, t, : len(row)] = row
+        if not use_chars:
+            out = out[:, :, 0]
+        else:  # trim the character axis to the longest word of this call
+            longest = max(len(r) for r in rows.values())
+            out = out[:, :, :longest]
+        return SequenceData(torch.from_numpy(np.ascontiguousarray(out)), lengths), info
+
+    def _build_vocabularies(self, sentences):
+        words = Counter((w.lower() if self.lowercase else w) for s in sentences for w in s)
+        kept = [w for w, c in words.most_common(self.max_vocabulary_size) if c >= self.min_count]
+        vocab = {w: i for i, w in enumerate(kept, start=2)}
+        char_counts = Counter(c for w in set(w for s in sentences for w in s) for c in w)
+        chars = {c: i for i, c in enumerate(sorted(char_counts), start=2)}
+        return {
+            "vocabulary_": vocab,
+            "vocabulary_size_": len(vocab) + 2,
+            "_char_vocabulary": chars,
+        }
+
+    def _resolve_n_threads(self, n_step_features, info=None):
+        if self.n_threads is not None:
+            return self.n_threads
+        string_input = (info or {}).get("_string_input", getattr(self, "_string_input", False))
+        if not string_input:
+            return super()._resolve_n_threads(n_step_features, info)
+        in_size = (self.embedding_dim or _DEFAULT_EMBEDDING_DIM) + (self.char_embedding_dim or 0)
+        gates = {"lstm": 4, "gru": 3, "rnn": 1}[self.cell]
+        work = self.batch_size * gates * self.hidden_size * (in_size + self.hidden_size)
+        work *= 2 if self.bidirectional else 1
+        return 1 if work < 2_000_000 else None
+
+    # ----------------------------------------------------------------- hooks
+    def _encode_targets(self, y, n, lengths):
+        if self._rows_pending:
+            seqs = [np.asarray([v]) for v in np.asarray(y)] if len(y) else []
+        else:
+            if not _is_sequence(y) and not hasattr(y, "iloc"):
+                raise ValueError(
+                    f"y must hold one label sequence per sequence of X, got {type(y).__name__}."
+                )
+            y_list = list(y)
+            if any(not _is_sequence(v) for v in y_list):
+                raise ValueError(
+                    "y must hold one label sequence per sequence of X (a list of label "
+                    "lists); got single labels. For one label per sequence use "
+                    "LSTMClassifier."
+                )
+            seqs = [np.asarray(list(v)) for v in y_list]
+        if len(seqs) != n:
+            raise ValueError(
+                f"X has {n} sequences but y has {len(seqs)} label sequences; they must match."
+            )
+        for i, (s, t) in enumerate(zip(seqs, lengths, strict=True)):
+            if s.ndim != 1 or len(s) != t:
+                raise ValueError(
+                    f"y[{i}] has {len(s) if s.ndim == 1 else s.shape} labels but X[{i}] has "
+                    f"{t} steps; give exactly one label per step."
+                )
+        flat = np.concatenate(seqs)
+        check_classification_targets(flat)
+        try:
+            classes, enc = np.unique(flat, return_inverse=True)
+        except TypeError as exc:
+            raise ValueError(
+                "y mixes labels of different types (e.g. strings and numbers); use one type."
+            ) from exc
+        if len(classes) < 2:
+            raise ValueError(
+                "BiRNNTagger needs samples of at least 2 classes in the data, but the "
+                f"data contains only one class: {classes[0]!r}."
+            )
+        y_t = torch.zeros((n, int(lengths.max())), dtype=torch.int64)
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        for i in range(n):
+            y_t[i, : lengths[i]] = torch.from_numpy(enc[offsets[i] : offsets[i + 1]])
+        return y_t, lengths, None, {"classes_": classes}
+
+    def _warm_start_compatible(self, info, target_info):
+        if hasattr(self, "net_") and (
+            info["_string_input"] != self._string_input or info["_rows"] != self._rows
+        ):
+            raise ValueError(
+                "warm_start=True, but the input kind differs from the previous fit; set "
+                "warm_start=False to fit a new model."
+            )
+        return super()._warm_start_compatible(info, target_info)
+
+    def _make_module(self, info, target_info):
+        params = dict(
+            n_classes=len(target_info["classes_"]),
+            input_size=info["_n_step_features"],
+            hidden_size=self.hidden_size,
+            cell=self.cell,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            word_dropout=self.word_dropout,
+        )
+        if info["_string_input"]:
+            params.update(
+                num_embeddings=info["vocabulary_size_"],
+                embedding_dim=self.embedding_dim or _DEFAULT_EMBEDDING_DIM,
+                unknown_index=_UNKNOWN,
+            )
+            if self.char_embedding_dim is not None:
+                params.update(
+                    num_chars=len(info["_char_vocabulary"]) + 2,
+                    char_embedding_dim=self.char_embedding_dim,
+                )
+        elif self._tokens:
+            params.update(
+                num_embeddings=info["vocabulary_size_"],
+                embedding_dim=self.embedding_dim,
+                unknown_index=info["vocabulary_size_"] - 1,
+            )
+        return SequenceTaggerModule(**params)
+
+    def _make_criterion(self):
+        return StepCrossEntropy()
+
+    def _valid_score_fns(self):
+        return _token_accuracy_stats, _token_accuracy
+
+    # ------------------------------------------------------------- inference
+    def _step_scores(self, X):
+        check_is_fitted(self, "net_")
+        data = self._check_X(X, reset=False)[0]
+        return self._forward(data), data.lengths
+
+    def predict_proba(self, X):
+        """Tag probabilities at every step.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            Sequences, in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        proba : list of ndarray of shape (T_i, n_classes)
+            One array per sequence, its real steps only, columns in the order
+            of ``classes_``. For a tagger fitted with one label per row of a
+            2-D table, an ndarray of shape (n_samples, n_classes).
+        """
+        scores, lengths = self._step_scores(X)
+        proba = torch.softmax(scores, dim=2).numpy().astype(np.float64)
+        if self._rows:
+            return proba[:, 0]
+        return [p[:t] for p, t in zip(proba, lengths, strict=True)]
+
+    def predict(self, X):
+        """Predict one tag per step.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            Sequences, in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        y : list of ndarray of shape (T_i,)
+            The tags (original label values) of each sequence's real steps.
+            For a tagger fitted with one label per row of a 2-D table, an
+            ndarray of shape (n_samples,).
+        """
+        scores, lengths = self._step_scores(X)
+        tags = self.classes_[scores.argmax(dim=2).numpy()]
+        if self._rows:
+            return tags[:, 0]
+        return [p[:t] for p, t in zip(tags, lengths, strict=True)]
+
+    def score(self, X, y, sample_weight=None):
+        """Token accuracy: the share of real steps tagged correctly.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            Sequences, in any format accepted by :meth:`fit`.
+        y : list of sequences or array-like
+            True tags, one label sequence per sequence.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of every step of each sequence.
+
+        Returns
+        -------
+        score : float
+            See :func:`sklearn_rnn.metrics.flat_accuracy_score`.
+        """
+        y_pred = self.predict(X)
+        if self._rows:
+            y_pred = [[v] for v in y_pred]
+            y = [[v] for v in np.ravel(np.asarray(y))]
+        return flat_accuracy_score(y, y_pred, sample_weight=sample_weight)

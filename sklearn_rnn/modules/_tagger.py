@@ -1,0 +1,140 @@
+"""Per-step tagging module: word and character representations, recurrent encoder, linear head."""
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from sklearn_rnn.modules._encoder import RecurrentEncoder
+
+
+class CharCNN(nn.Module):
+    """Character-level representation of words: embedding, convolution, max pooling.
+
+    Parameters
+    ----------
+    num_chars : int
+        Rows of the character embedding; index 0 is padding.
+    output_size : int
+        Number of convolution filters, the size of each word's representation.
+    char_dim : int, default=32
+        Size of the character embedding.
+    kernel_size : int, default=3
+        Width of the convolution, in characters.
+    """
+
+    def __init__(self, num_chars, output_size, char_dim=32, kernel_size=3):
+        super().__init__()
+        self.embedding = nn.Embedding(num_chars, char_dim, padding_idx=0)
+        self.conv = nn.Conv1d(char_dim, output_size, kernel_size, padding=kernel_size // 2)
+        self.output_size = output_size
+
+    def forward(self, chars):
+        """Represent words given as padded character ids.
+
+        Parameters
+        ----------
+        chars : torch.Tensor of shape (n_words, max_chars)
+            Character ids, 0 after the end of each word.
+
+        Returns
+        -------
+        words : torch.Tensor of shape (n_words, output_size)
+            Maximum of the filter responses over each word's real characters.
+        """
+        emb = self.embedding(chars).transpose(1, 2)
+        out = torch.relu(self.conv(emb))
+        real = (chars != 0).unsqueeze(1)
+        out = out.masked_fill(~real, 0.0)  # after relu, 0 is the floor: padding never wins
+        return out.max(dim=2).values
+
+
+class SequenceTaggerModule(nn.Module):
+    """Recurrent encoder with a linear layer on every step.
+
+    Three inputs are supported: numeric features ``(batch, time, features)``;
+    token ids ``(batch, time)`` (with ``num_embeddings``); and words as
+    ``(batch, time, 1 + max_chars)`` where the first entry is the word id
+    and the rest its character ids (with ``num_embeddings`` and
+    ``num_chars``). Word ids are replaced by ``unknown_index`` with
+    probability ``word_dropout`` in training, so the model learns to tag
+    words it has not seen from their characters and context.
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of tags.
+    input_size : int
+        Features per step for numeric input (ignored with ``num_embeddings``).
+    num_embeddings : int, default=None
+        Rows of the word embedding; None for numeric features.
+    embedding_dim : int, default=None
+        Size of the word embedding.
+    num_chars : int, default=None
+        Rows of the character embedding; None: no character representation.
+    char_embedding_dim : int, default=None
+        Size of the character-level representation of each word.
+    word_dropout : float, default=0.0
+        Probability of replacing a word id by ``unknown_index`` in training.
+    unknown_index : int, default=None
+        Word id of unknown words.
+    dropout : float, default=0.0
+        Dropout on the step inputs, between stacked layers and before the head.
+    **encoder_params : dict
+        ``hidden_size``, ``cell``, ``num_layers``, ``bidirectional`` of
+        :class:`RecurrentEncoder`.
+    """
+
+    def __init__(
+        self,
+        n_classes,
+        input_size,
+        num_embeddings=None,
+        embedding_dim=None,
+        num_chars=None,
+        char_embedding_dim=None,
+        word_dropout=0.0,
+        unknown_index=None,
+        dropout=0.0,
+        **encoder_params,
+    ):
+        super().__init__()
+        self.embedding = self.chars = None
+        if num_embeddings is not None:
+            self.embedding = nn.Embedding(num_embeddings, embedding_dim)
+            input_size = embedding_dim
+            if num_chars is not None:
+                self.chars = CharCNN(num_chars, char_embedding_dim)
+                input_size += char_embedding_dim
+        self.word_dropout = word_dropout
+        self.unknown_index = unknown_index
+        self.input_dropout = nn.Dropout(dropout if num_embeddings is not None else 0.0)
+        self.encoder = RecurrentEncoder(input_size=input_size, dropout=dropout, **encoder_params)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(self.encoder.output_size, n_classes)
+
+    def _inputs(self, X):
+        if self.embedding is None:
+            return X
+        words = X[..., 0] if self.chars is not None else X
+        if self.training and self.word_dropout > 0:
+            drop = torch.rand(words.shape, device=words.device) < self.word_dropout
+            words = words.masked_fill(drop, self.unknown_index)
+        emb = self.embedding(words)
+        if self.chars is not None:
+            chars = X[..., 1:]
+            batch, time, n_chars = chars.shape
+            char_rep = self.chars(chars.reshape(batch * time, n_chars))
+            emb = torch.cat([emb, char_rep.view(batch, time, -1)], dim=2)
+        return self.input_dropout(emb)
+
+    def forward(self, X, lengths):
+        """Tag scores (logits) at every step, shape (batch, time, n_classes)."""
+        return self.head(self.dropout(self.encoder(self._inputs(X), lengths)))
+
+
+class StepCrossEntropy(nn.Module):
+    """Cross-entropy of per-step logits ``(batch, time, C)``, unreduced: ``(batch, time)``."""
+
+    def forward(self, logits, target):
+        """Per-step losses; padded steps are masked by the caller."""
+        return F.cross_entropy(logits.transpose(1, 2), target, reduction="none")
