@@ -33,7 +33,7 @@ def _suffix_language(stems, n=80, seed=0):
     return X, y
 
 
-def _lookahead_language(n=120, seed=0):
+def _lookahead_language(n=80, seed=0):
     """Ragged sentences of "x"/"y"; a token's tag is the *next* token ("END" at the end)."""
     rng = np.random.RandomState(seed)
     X = [list(rng.choice(["x", "y"], size=rng.randint(2, 9))) for _ in range(n)]
@@ -119,9 +119,9 @@ def test_sentence_alone_equals_sentence_in_padded_batch(fitted_suffix_tagger):
 
 def test_bidirectional_reads_the_following_tokens():
     X, y = _lookahead_language()
-    bi = BiRNNTagger(**FAST, max_iter=20, random_state=0).fit(X, y)
+    bi = BiRNNTagger(**FAST, max_iter=15, random_state=0).fit(X, y)
     assert bi.score(X, y) > 0.97
-    uni = BiRNNTagger(**FAST, max_iter=20, bidirectional=False, random_state=0).fit(X, y)
+    uni = BiRNNTagger(**FAST, max_iter=15, bidirectional=False, random_state=0).fit(X, y)
     assert uni.score(X, y) < 0.8  # the future token is invisible to a forward-only model
 
 
