@@ -13,7 +13,7 @@ recall and F1 of each tag.
 
 Usage::
 
-    python examples/tagging.py    # about 30 s on 2 CPU cores
+    python examples/tagging.py    # about 25 s of CPU time (one thread)
 """
 
 from collections import Counter, defaultdict
@@ -80,7 +80,7 @@ def main():
         )
 
     print("\nTagged test sentences (word, true tag, predicted tag; * marks an error):")
-    for words, tags, tagged in zip(X_test[3:6], y_test[3:6], pred[3:6], strict=True):
+    for words, tags, tagged in zip(X_test[4:7], y_test[4:7], pred[4:7], strict=True):
         print()
         for w, t, p in zip(words, tags, tagged, strict=True):
             mark = "*" if t != p else ""
