@@ -249,7 +249,8 @@ class BaseRecurrentEstimator(BaseEstimator):
                 known = np.zeros_like(padded, dtype=bool)
                 inside = padded < len(self._known_ids)
                 known[inside] = self._known_ids[padded[inside]]
-                padded[~known] = self.vocabulary_size_ - 1
+                # a new array: padded may be the caller's own
+                padded = np.where(known, padded, self.vocabulary_size_ - 1)
         return SequenceData(torch.from_numpy(padded), lengths), info
 
     def _check_step_features(self, n_step_features):
@@ -440,6 +441,20 @@ class BaseRecurrentEstimator(BaseEstimator):
                 "warm_start=True, but the features or targets differ from the previous "
                 "fit; set warm_start=False to fit a new model."
             )
+        if "vocabulary_size_" in info:
+            if info["vocabulary_size_"] > self.vocabulary_size_:
+                raise ValueError(
+                    "warm_start=True, but X holds token ids up to "
+                    f"{info['vocabulary_size_'] - 2}, beyond the largest id of the previous "
+                    f"fit ({self.vocabulary_size_ - 2}), which sized the embedding; set "
+                    "warm_start=False to fit a new model, or keep the vocabulary of the "
+                    "first fit."
+                )
+            # the embedding keeps its size; ids seen in either fit are known
+            known = self._known_ids.copy()
+            known[: len(info["_known_ids"])] |= info["_known_ids"]
+            info["vocabulary_size_"] = self.vocabulary_size_
+            info["_known_ids"] = known
         return True
 
     def _can_stratify(self, split_y):

@@ -212,6 +212,35 @@ def test_ids_unseen_at_fit_map_to_the_unknown_row():
     assert not np.allclose(a, c)
 
 
+def test_predict_does_not_modify_the_callers_token_ids():
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 10, size=(40, 5))
+    y = rng.randint(0, 2, size=40)
+    clf = LSTMClassifier(**FAST, embedding_dim=4, random_state=0).fit(X, y)
+    X_new = X.copy()
+    X_new[0, 0] = 50  # unseen at fit: read as the unknown id
+    before = X_new.copy()
+    clf.predict(X_new)
+    np.testing.assert_array_equal(X_new, before)
+
+
+def test_warm_start_keeps_the_embedding_and_refuses_larger_ids():
+    rng = np.random.RandomState(0)
+    X = [rng.choice([2, 3, 4, 6, 7], size=rng.randint(2, 8)) for _ in range(60)]
+    y = np.array([int((x < 5).mean() > 0.5) for x in X])
+    clf = LSTMClassifier(**FAST, embedding_dim=4, warm_start=True, random_state=0).fit(X, y)
+    rows = clf.net_.module_.encoder.embedding.num_embeddings
+    # smaller ids, and 5 now seen: the embedding keeps its rows, 5 becomes known
+    X_small = [np.where(x == 7, 5, x) for x in X]
+    clf.fit(X_small, y)
+    assert clf.vocabulary_size_ == 9
+    assert clf.net_.module_.encoder.embedding.num_embeddings == rows
+    assert clf._known_ids[5] and clf._known_ids[7]
+    with pytest.raises(ValueError, match="beyond the largest id of the previous fit"):
+        clf.fit([np.append(x, 20) for x in X], y)
+    assert clf.vocabulary_size_ == 9
+
+
 # ------------------------------------------------------- pretrained embeddings
 def _ids_and_labels():
     texts, y = _reviews(60)
