@@ -27,6 +27,10 @@ sequences x 50 steps x 8 float32 features, hidden size 64, batch 128:
 - ``autoencoder``: ``AutoencoderTransformer`` on sequences, 8 components
   (:class:`~sklearn_rnn.modules.RecurrentAutoencoderModule`); predict is
   ``transform``.
+- ``tagger``: ``BiRNNTagger`` on numeric sequences, one of 2 labels per step,
+  one bidirectional layer, no dropout or clipping
+  (:class:`~sklearn_rnn.modules.SequenceTaggerModule`, cross-entropy over all
+  steps); predict returns the labels (a list of arrays on our side).
 
 Usage (from the repository root, with the package importable)::
 
@@ -47,12 +51,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from sklearn_rnn import AutoencoderTransformer, Seq2SeqRegressor
+from sklearn_rnn import AutoencoderTransformer, BiRNNTagger, Seq2SeqRegressor
 from sklearn_rnn._base import torch_threads
 from sklearn_rnn.modules import (
     AlignedSeq2SeqModule,
     EncoderDecoderModule,
     RecurrentAutoencoderModule,
+    SequenceTaggerModule,
 )
 
 N_STEPS, N_FEATURES, HIDDEN, BATCH, LR = 50, 8, 64, 128, 1e-3
@@ -72,13 +77,16 @@ def make_data(n_samples, seed=0):
         Running mean of the first feature (aligned targets).
     y_horizon : ndarray of shape (n_samples, 10)
         Mean of the last 1..10 steps of the second feature (a horizon).
+    tags : ndarray of shape (n_samples, 50)
+        One label per step: whether the running sum of the third feature is positive.
     """
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n_samples, N_STEPS, N_FEATURES), dtype=np.float32)
     steps = np.arange(1, N_STEPS + 1, dtype=np.float32)
     y_steps = 10 + 3 * np.cumsum(X[:, :, 0], axis=1) / steps
     y_horizon = np.cumsum(X[:, ::-1, 1], axis=1)[:, :HORIZON] / steps[:HORIZON]
-    return X, y_steps.astype(np.float32), (5 + y_horizon).astype(np.float32)
+    tags = (np.cumsum(X[:, :, 2], axis=1) > 0).astype(np.int64)
+    return X, y_steps.astype(np.float32), (5 + y_horizon).astype(np.float32), tags
 
 
 def _standardise(a):
@@ -161,10 +169,47 @@ def _autoencoder_spec():
     )
 
 
+def _tagger_spec():
+    def estimator(epochs, device, n_threads):
+        return BiRNNTagger(
+            hidden_size=HIDDEN,
+            num_layers=1,
+            dropout=0.0,
+            word_dropout=0.0,
+            clip_grad_norm=None,
+            batch_size=BATCH,
+            max_iter=epochs,
+            learning_rate_init=LR,
+            device=device,
+            n_threads=n_threads,
+            random_state=0,
+        )
+
+    def module():
+        return SequenceTaggerModule(
+            n_classes=2, input_size=N_FEATURES, hidden_size=HIDDEN, bidirectional=True
+        )
+
+    return dict(
+        estimator=estimator,
+        module=module,
+        prepare=lambda X, y: (torch.from_numpy(X), torch.from_numpy(y), None),
+        inputs=lambda X, extra: torch.from_numpy(X),
+        post=lambda out, extra: out.argmax(dim=2),
+        target=lambda d: d[3],
+        takes_targets=False,
+        infer=lambda module: module,
+        ours_predict=lambda est, X: est.predict(X),
+        criterion=lambda: nn.CrossEntropyLoss(),
+        loss_input=lambda out: out.transpose(1, 2),
+    )
+
+
 WORKLOADS = {
     "aligned": _seq2seq_spec("aligned"),
     "encoder_decoder": _seq2seq_spec("encoder_decoder"),
     "autoencoder": _autoencoder_spec(),
+    "tagger": _tagger_spec(),
 }
 
 
@@ -185,7 +230,8 @@ def raw_fit(spec, X, y, *, epochs, device, seed=0):
     lengths = torch.full((len(X_t),), X_t.shape[1], dtype=torch.int64, device=device)
     module = spec["module"]().to(device)
     optimizer = torch.optim.Adam(module.parameters(), lr=LR)
-    criterion = nn.MSELoss()
+    criterion = spec.get("criterion", nn.MSELoss)()
+    loss_input = spec.get("loss_input", lambda out: out)
     module.train()
     n = len(X_t)
     for _ in range(epochs):
@@ -195,7 +241,8 @@ def raw_fit(spec, X, y, *, epochs, device, seed=0):
             idx = perm[start : start + BATCH]
             optimizer.zero_grad()
             targets = dict(y=y_t[idx]) if spec["takes_targets"] else {}
-            loss = criterion(module(X_t[idx], lengths[idx], **targets), y_t[idx])
+            out = module(X_t[idx], lengths[idx], **targets)
+            loss = criterion(loss_input(out), y_t[idx])
             loss.backward()
             optimizer.step()
             total += loss.item() * len(idx)
