@@ -82,6 +82,15 @@ def _is_flat_labels(y):
     )
 
 
+def _is_column(y):
+    """Whether ``y`` is a column vector ``(n_samples, 1)``; False for ragged label lists."""
+    try:
+        shape = np.shape(y)
+    except ValueError:  # label sequences of different lengths
+        return False
+    return len(shape) == 2 and shape[1] == 1
+
+
 def _is_table(X):
     if hasattr(X, "iloc") and hasattr(X, "columns"):
         return True
@@ -326,13 +335,7 @@ class BiRNNTagger(BaseRecurrentEstimator):
         if not isinstance(y, (list, tuple, np.ndarray)) and hasattr(y, "__array__"):
             y = np.asarray(y)
         self._rows_pending = _is_table(X) and not _holds_strings(X) and _is_flat_labels(y)
-        if (
-            not self._rows_pending
-            and _is_table(X)
-            and np.ndim(y) == 2
-            and np.shape(y)[1] == 1
-            and np.shape(X)[1] != 1
-        ):
+        if not self._rows_pending and _is_table(X) and _is_column(y) and np.shape(X)[1] != 1:
             warnings.warn(
                 "A column-vector y was passed when a 1d array was expected. Please "
                 "change the shape of y to (n_samples,), for example using ravel().",
