@@ -12,6 +12,7 @@ The bad-input catalogue, the determinism and the persistence tests run over
   per input step; ``horizon``: targets of one fixed length;
 - ``sample_weight``: ``fit`` takes ``sample_weight``;
 - ``tokens``: takes token ids with ``embedding_dim``;
+- ``numeric``: rejects strings in ``X`` (the tagger takes token strings);
 - ``components``: has ``n_components``;
 - ``series``: a function that cuts one long series (``make_windows``).
 """
@@ -21,7 +22,7 @@ from functools import partial
 
 import numpy as np
 
-from sklearn_rnn import AutoencoderTransformer, LSTMClassifier, Seq2SeqRegressor
+from sklearn_rnn import AutoencoderTransformer, BiRNNTagger, LSTMClassifier, Seq2SeqRegressor
 from sklearn_rnn.preprocessing import SequenceScaler, make_windows
 
 N = 24  # samples of every data set
@@ -47,6 +48,15 @@ def _steps(X):
 
 def _labels(X):
     return np.array(["a", "b", "c"])[np.arange(len(X)) % 3]
+
+
+def _tags(X):
+    """One tag per step: the sign of the first feature (of the token id's parity)."""
+    if isinstance(X, np.ndarray) and X.ndim == 2:  # token ids (n, T)
+        return np.where(X % 2 == 0, "even", "odd")
+    if isinstance(X, np.ndarray):
+        return np.where(X[:, :, 0] > 0, "pos", "neg")
+    return [np.where(np.asarray(x)[:, 0] > 0, "pos", "neg") for x in X]
 
 
 def _horizon(X):
@@ -87,37 +97,49 @@ class Spec:
 
 
 _NET = {"estimator", "sequences", "net"}
+_NUMERIC_NET = _NET | {"numeric"}
 SPECS = [
     Spec(
         "LSTMClassifier",
         partial(LSTMClassifier, **SMALL),
         _labels,
         "predict_proba",
-        frozenset(_NET | {"y", "labels", "sample_weight", "tokens"}),
+        frozenset(_NUMERIC_NET | {"y", "labels", "sample_weight", "tokens"}),
     ),
     Spec(
         "Seq2SeqRegressor-aligned",
         partial(Seq2SeqRegressor, mode="aligned", **SMALL),
         _steps,
         "predict",
-        frozenset(_NET | {"y", "per_step_y", "sample_weight", "tokens"}),
+        frozenset(_NUMERIC_NET | {"y", "per_step_y", "sample_weight", "tokens"}),
     ),
     Spec(
         "Seq2SeqRegressor-encoder_decoder",
         partial(Seq2SeqRegressor, **SMALL),
         _horizon,
         "predict",
-        frozenset(_NET | {"y", "horizon", "sample_weight", "tokens"}),
+        frozenset(_NUMERIC_NET | {"y", "horizon", "sample_weight", "tokens"}),
     ),
     Spec(
         "AutoencoderTransformer",
         partial(AutoencoderTransformer, n_components=2, **SMALL),
         None,
         "transform",
-        frozenset(_NET | {"components"}),
+        frozenset(_NUMERIC_NET | {"components"}),
     ),
     Spec(
-        "SequenceScaler", SequenceScaler, None, "transform", frozenset({"estimator", "sequences"})
+        "BiRNNTagger",
+        partial(BiRNNTagger, **SMALL),
+        _tags,
+        "predict_proba",
+        frozenset(_NET | {"y", "sample_weight", "tokens"}),
+    ),
+    Spec(
+        "SequenceScaler",
+        SequenceScaler,
+        None,
+        "transform",
+        frozenset({"estimator", "sequences", "numeric"}),
     ),
     Spec("make_windows", WindowsCall, None, "fit", frozenset({"series"})),
 ]

@@ -124,6 +124,7 @@ def _tokens(ids):
 
 Y, LABELS, ROWS = ("sequences", "y"), ("sequences", "labels"), ("sequences", "sample_weight")
 TOK, SERIES = ("tokens",), ("series",)
+NUMERIC, NUMERIC_TOK = ("sequences", "numeric"), ("tokens", "numeric")  # strings are rejected
 
 CASES = [
     # ----------------------------------------------------------------- X at fit
@@ -132,7 +133,7 @@ CASES = [
     fit_case("overflows-float32", ValueError, "too large for float32", X=_with(1e300)),
     fit_case("complex", ValueError, "[Cc]omplex", X=_with(1 + 2j)),
     fit_case("string-in-array", ValueError, "strings", X=_with("abc")),
-    fit_case("all-strings", ValueError, "strings", X=lambda X, y: np.full((N, 5), "w")),
+    fit_case("all-strings", ValueError, "strings", NUMERIC, X=lambda X, y: np.full((N, 5), "w")),
     fit_case("string-sequence-in-list", ValueError, "is a string", X=_ragged_with("abc")),
     fit_case("none", ValueError, "None", X=lambda X, y: None),
     fit_case("none-values", ValueError, "NaN", X=lambda X, y: np.full((N, 5), None)),
@@ -286,7 +287,7 @@ CASES = [
         "token-strings",
         ValueError,
         "TokenSequenceVectorizer",
-        TOK,
+        NUMERIC_TOK,
         X=lambda X, y: [["the", "cat"]] * N,
         params={"embedding_dim": 2},
     ),

@@ -12,7 +12,7 @@ import torch
 from sklearn.exceptions import NotFittedError
 
 import sklearn_rnn
-from sklearn_rnn import LSTMClassifier, Seq2SeqRegressor
+from sklearn_rnn import BiRNNTagger, LSTMClassifier, Seq2SeqRegressor
 from tests.estimator_specs import NET_SPECS, SMALL, SPECS
 
 ESTIMATOR_SPECS = [s for s in SPECS if "estimator" in s.caps]
@@ -92,6 +92,21 @@ def test_feature_names_params_and_vector_input_come_back(tmp_path):
     _assert_same_value(loaded.random_state, reg.random_state)
     with pytest.raises(ValueError, match="Feature names"):
         loaded.predict(df.rename(columns={"day": "hour"}))
+
+
+def test_tagger_on_words_keeps_its_vocabularies(tmp_path):
+    words = ["the", "a", "dog", "cat", "runs", "sleeps", "Über"]
+    tags = {"the": "DET", "a": "DET", "dog": "NOUN", "cat": "NOUN", "Über": "NOUN"}
+    rng = np.random.RandomState(0)
+    X = [list(rng.choice(words, size=rng.randint(2, 6))) for _ in range(24)]
+    y = [[tags.get(w, "VERB") for w in s] for s in X]
+    tagger = BiRNNTagger(**SMALL, random_state=0).fit(X, y)
+    loaded = sklearn_rnn.load(tagger.save(tmp_path))
+    assert loaded.vocabulary_ == tagger.vocabulary_ and "über" in loaded.vocabulary_
+    assert loaded._char_vocabulary == tagger._char_vocabulary
+    new = [["the", "Ünknown", "cat"], ["zebras", "sleep"]]  # words never seen in training
+    _assert_same_output(loaded.predict_proba(new), tagger.predict_proba(new))
+    _assert_same_output(loaded.predict(X), tagger.predict(X))
 
 
 def test_class_weight_dict_with_label_keys_comes_back(tmp_path):
