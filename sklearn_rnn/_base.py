@@ -175,7 +175,15 @@ class BaseRecurrentEstimator(BaseEstimator):
     - ``_make_criterion()``: a criterion with ``reduction="none"``; the net
       averages it over real steps and sample weights;
     - ``_valid_score_fns()``: ``(batch_stats, score)`` for ``validation_scores_``.
+
+    ``_early_stopping_monitor`` names what early stopping watches: the
+    validation loss (lower is better) by default; an estimator whose
+    validation score tracks its purpose more closely than the loss (e.g. a
+    tagger's token accuracy) sets ``("valid_score", False)``.
     """
+
+    # (history key, lower is better) watched by early stopping
+    _early_stopping_monitor = ("valid_loss", True)
 
     _parameter_constraints = {
         "cell": [StrOptions({"lstm", "gru", "rnn"})],
@@ -295,14 +303,17 @@ class BaseRecurrentEstimator(BaseEstimator):
         callbacks = [("nonfinite_loss", NonFiniteLossStop())]
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
+        monitor, lower_is_better = "train_loss", True
         if self.early_stopping:
+            monitor, lower_is_better = self._early_stopping_monitor
             batch_stats, score = self._valid_score_fns()
             callbacks.append(("valid_score", ValidationScore(batch_stats, score)))
             callbacks.append(
                 (
                     "early_stopping",
                     StopEarly(
-                        monitor="valid_loss",
+                        monitor=monitor,
+                        lower_is_better=lower_is_better,
                         patience=self.n_iter_no_change,
                         threshold=self.tol,
                         threshold_mode="abs",
@@ -311,8 +322,7 @@ class BaseRecurrentEstimator(BaseEstimator):
                     ),
                 )
             )
-        monitor = "valid_loss" if self.early_stopping else "train_loss"
-        callbacks.append(("keep_best_on_interrupt", KeepBestOnInterrupt(monitor)))
+        callbacks.append(("keep_best_on_interrupt", KeepBestOnInterrupt(monitor, lower_is_better)))
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks

@@ -212,7 +212,7 @@ class KeepBestOnInterrupt(Callback):
     """On ``KeyboardInterrupt``, restore the weights of the best epoch so far.
 
     Keeps a copy of the module's weights at each epoch that improves
-    ``monitor`` (lower is better). When training is interrupted, the
+    ``monitor``. When training is interrupted, the
     unfinished epoch is dropped from the history and the best weights of
     this call are loaded back; when no epoch of this call finished, the
     interrupt is raised again (nothing was learnt that could be kept).
@@ -220,15 +220,18 @@ class KeepBestOnInterrupt(Callback):
     Parameters
     ----------
     monitor : str
-        History key to minimise, e.g. ``"train_loss"`` or ``"valid_loss"``.
+        History key to watch, e.g. ``"train_loss"`` or ``"valid_loss"``.
+    lower_is_better : bool, default=True
+        Whether a lower value of ``monitor`` is an improvement.
     """
 
-    def __init__(self, monitor="train_loss"):
+    def __init__(self, monitor="train_loss", lower_is_better=True):
         self.monitor = monitor
+        self.lower_is_better = lower_is_better
 
     def on_train_begin(self, net, **kwargs):
         """Forget the previous call's best weights."""
-        self.best_score_ = math.inf
+        self.best_score_ = math.inf if self.lower_is_better else -math.inf
         self.best_epoch_ = None
         self.best_weights_ = None
         self.complete_rows_ = len(net.history)  # rows of earlier calls (warm start)
@@ -237,8 +240,11 @@ class KeepBestOnInterrupt(Callback):
         """Copy the weights when the epoch improves ``monitor``."""
         row = net.history[-1]
         self.complete_rows_ = len(net.history)
-        score = row.get(self.monitor, math.inf)
-        if score < self.best_score_:
+        score = row.get(self.monitor)
+        if score is None:
+            return
+        better = score < self.best_score_ if self.lower_is_better else score > self.best_score_
+        if better:
             self.best_score_ = score
             self.best_epoch_ = row["epoch"]
             self.best_weights_ = {

@@ -168,14 +168,16 @@ class BiRNNTagger(BaseRecurrentEstimator):
         L2 penalty (Adam weight decay).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the sequences and stop when the
-        validation loss has not improved by ``tol`` for ``n_iter_no_change``
-        epochs; the best weights are kept.
+        validation token accuracy has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs; the weights of the most accurate epoch
+        are kept.
     validation_fraction : float, default=0.1
         Held-out share for early stopping.
     n_iter_no_change : int, default=3
         Patience of early stopping, in epochs.
     tol : float, default=1e-4
-        Smallest decrease of the validation loss that counts as improvement.
+        Smallest increase of the validation token accuracy that counts as
+        improvement.
     clip_grad_norm : float, default=5.0
         Clip the gradient norm to this value; None for no clipping.
     device : str, default="auto"
@@ -236,6 +238,9 @@ class BiRNNTagger(BaseRecurrentEstimator):
     >>> tagger.score(X, y)
     1.0
     """
+
+    # token accuracy, not the loss: the loss bottoms out epochs before accuracy does
+    _early_stopping_monitor = ("valid_score", False)
 
     _parameter_constraints = {
         **BaseRecurrentEstimator._parameter_constraints,

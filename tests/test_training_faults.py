@@ -123,6 +123,36 @@ def test_interrupt_with_early_stopping_keeps_the_best_validation_epoch(interrupt
     assert _same_weights(_weights(est.net_.module_), cb.weights[int(np.argmin(valid)) + 1])
 
 
+TAGGER = next(s for s in NET_SPECS if s.name == "BiRNNTagger")
+
+
+def test_tagger_interrupted_with_early_stopping_keeps_the_most_accurate_epoch(interrupt):
+    X, y = TAGGER.data("ragged")
+    cb = interrupt(epoch=6)
+    est = TAGGER.make(
+        max_iter=10, early_stopping=True, validation_fraction=0.25, n_iter_no_change=9
+    )
+    with pytest.warns(UserWarning, match="valid_score"):
+        TAGGER.fit(est.set_params(random_state=0), X, y)
+    assert est.n_iter_ == 5 and est.validation_scores_ == list(est.net_.history[:, "valid_score"])
+    best = int(np.argmax(est.validation_scores_))
+    assert _same_weights(_weights(est.net_.module_), cb.weights[best + 1])
+
+
+def test_tagger_early_stopping_watches_validation_accuracy(interrupt):
+    X, y = TAGGER.data("ragged")
+    cb = interrupt(epoch=None)  # records the weights of every epoch
+    est = TAGGER.make(
+        max_iter=40, early_stopping=True, validation_fraction=0.25, n_iter_no_change=3
+    )
+    TAGGER.fit(est.set_params(random_state=0), X, y)
+    scores = est.validation_scores_
+    best = int(np.argmax(scores))
+    # stopped 3 epochs after the most accurate one, whose weights it kept
+    assert est.n_iter_ == best + 4 < 40
+    assert _same_weights(_weights(est.net_.module_), cb.weights[best + 1])
+
+
 @pytest.mark.parametrize("spec", NET_SPECS, ids=repr)
 def test_warm_start_continues_after_an_interrupt(spec, interrupt):
     X, y = spec.data("ragged")
