@@ -185,6 +185,9 @@ def main():
             f"in {r['fit_s']:.1f} s",
             flush=True,
         )
+        if getattr(model, "validation_scores_", None):
+            curve = " ".join(f"{100 * v:.2f}" for v in model.validation_scores_)
+            print(f"    validation accuracy per epoch: {curve}", flush=True)
         rows.append(r)
     rows = rows[1:] + rows[:1]  # the table lists the baselines first
     print()
