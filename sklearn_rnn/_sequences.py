@@ -109,11 +109,18 @@ def holds_integers(X):
     return False
 
 
+# Values checked at a time by _check_finite: its boolean mask stays small for a large X.
+_FINITE_CHUNK = 2**24
+
+
 def _check_finite(a, name):
-    if a.dtype.kind == "f":
-        finite = np.isfinite(a)
-        if not finite.all():
-            if np.isnan(a).any():
+    if a.dtype.kind != "f" or a.size == 0:
+        return
+    rows = max(1, _FINITE_CHUNK // max(1, a.size // len(a)))
+    for start in range(0, len(a), rows):
+        part = a[start : start + rows]
+        if not np.isfinite(part).all():
+            if np.isnan(part).any():
                 raise ValueError(f"Input {name} contains NaN. Remove or impute missing values.")
             raise ValueError(f"Input {name} contains infinity or a value too large for float32.")
 

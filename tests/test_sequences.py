@@ -226,3 +226,15 @@ def test_sequence_data_to_device_keeps_targets_shared_with_inputs():
     torch.testing.assert_close(inputs["X"], X[[1, 3], :2])
     torch.testing.assert_close(targets["y"], X[[1, 3], :2])
     assert not fits_on_device(data, "cpu")
+
+
+@pytest.mark.parametrize("value, match", [(np.nan, "NaN"), (np.inf, "infinity")])
+def test_finite_check_in_chunks_finds_the_last_value(monkeypatch, value, match):
+    import sklearn_rnn._sequences as sequences
+
+    monkeypatch.setattr(sequences, "_FINITE_CHUNK", 7)  # a few rows at a time
+    X = np.zeros((20, 3, 2))
+    X[-1, -1, -1] = value
+    with pytest.raises(ValueError, match=match):
+        check_sequences(X)
+    check_sequences(X[:-1])
