@@ -26,7 +26,7 @@ def _public_objects():
                 yield pytest.param(obj, id=f"{module_name}.{name}")
 
 
-@pytest.mark.parametrize("obj", _public_objects())
+@pytest.mark.parametrize("obj", list(_public_objects()))
 def test_public_object_has_a_doctest_example(obj):
     doc = inspect.getdoc(obj) or ""
     assert "\nExamples\n--------\n" in doc, f"{obj.__qualname__} has no Examples section"
