@@ -41,12 +41,11 @@ Usage (from the repository root, with the package importable)::
 """
 
 import argparse
-import statistics
 
 try:
-    from bench_fit import timed
+    from bench_fit import summarise, timed
 except ImportError:  # run as ``python -m benchmarks.bench_estimators``
-    from benchmarks.bench_fit import timed
+    from benchmarks.bench_fit import summarise, timed
 import numpy as np
 import torch
 from torch import nn
@@ -301,6 +300,8 @@ def bench_workload(name, data, *, epochs, repeats, predict_repeats, device, n_th
         times["ours", "predict"].append(t)
         return out
 
+    predictors = {"raw": predict_raw, "ours": predict_ours}
+
     # warm-up: one-time costs (lazy imports, first optimiser step) are not timed
     small = (X[: 2 * BATCH], None if y is None else y[: 2 * BATCH])
     with torch_threads(n_threads):
@@ -311,32 +312,17 @@ def bench_workload(name, data, *, epochs, repeats, predict_repeats, device, n_th
         for fit in (fit_raw, fit_ours) if r % 2 == 0 else (fit_ours, fit_raw):
             fit()
         for k in range(predict_repeats):
-            pair = (predict_raw, predict_ours) if k % 2 == 0 else (predict_ours, predict_raw)
-            outputs = [p() for p in pair]
+            order = ("raw", "ours") if k % 2 == 0 else ("ours", "raw")
+            outputs = {side: predictors[side]() for side in order}
         print(
             f"  [{name}] repeat {r + 1}/{repeats}: fit raw {times['raw', 'fit'][-1]:.2f}s "
             f"ours {times['ours', 'fit'][-1]:.2f}s | predict raw "
             f"{times['raw', 'predict'][-1]:.3f}s ours {times['ours', 'predict'][-1]:.3f}s",
             flush=True,
         )
-    shapes = {np.shape(o) for o in outputs}
-    print(f"  [{name}] output shape {shapes.pop()} on both sides", flush=True)
-    rows = []
-    for op in ("fit", "predict"):
-        raw, ours = times["raw", op], times["ours", op]
-        pairs = [o / r for o, r in zip(ours, raw, strict=True)]
-        raw_med, ours_med = statistics.median(raw), statistics.median(ours)
-        rows.append(
-            dict(
-                workload=name,
-                op=op,
-                raw=raw_med,
-                ours=ours_med,
-                ratio=ours_med / raw_med,
-                pairs=(min(pairs), max(pairs)),
-            )
-        )
-    return rows
+    raw_shape, ours_shape = np.shape(outputs["raw"]), np.shape(outputs["ours"])
+    print(f"  [{name}] output shape raw {raw_shape}, ours {ours_shape}", flush=True)
+    return summarise(name, times)
 
 
 def print_table(rows):

@@ -290,6 +290,40 @@ def timed(fn, device):
     return time.perf_counter() - t0, result
 
 
+def summarise(name, times):
+    """Median times of each side, their ratio and the range of per-pair ratios.
+
+    Parameters
+    ----------
+    name : str
+        Workload name.
+    times : dict of (str, str) to list of float
+        Seconds of each run, keyed by ``(side, op)`` with side "raw" or
+        "ours" and op "fit" or "predict", in the order the pairs ran.
+
+    Returns
+    -------
+    rows : list of dict
+        One row per operation, as :func:`print_table` reads them.
+    """
+    rows = []
+    for op in ("fit", "predict"):
+        raw, ours = times["raw", op], times["ours", op]
+        pairs = [o / r for o, r in zip(ours, raw, strict=True)]
+        raw_med, ours_med = statistics.median(raw), statistics.median(ours)
+        rows.append(
+            dict(
+                workload=name,
+                op=op,
+                raw=raw_med,
+                ours=ours_med,
+                ratio=ours_med / raw_med,
+                pairs=(min(pairs), max(pairs)),
+            )
+        )
+    return rows
+
+
 def bench_workload(
     name, X, y, *, epochs, repeats, predict_repeats, device, n_threads, est_threads
 ):
@@ -366,21 +400,7 @@ def bench_workload(
             f"ours {times['ours', 'predict'][-1]:.3f}s",
             flush=True,
         )
-    rows = []
-    for op in ("fit", "predict"):
-        raw, ours = times["raw", op], times["ours", op]
-        pairs = [o / r for o, r in zip(ours, raw, strict=True)]
-        raw_med, ours_med = statistics.median(raw), statistics.median(ours)
-        rows.append(
-            dict(
-                workload=name,
-                op=op,
-                raw=raw_med,
-                ours=ours_med,
-                ratio=ours_med / raw_med,
-                pairs=(min(pairs), max(pairs)),
-            )
-        )
+    rows = summarise(name, times)
     print(
         f"  [{name}] last epoch loss / train accuracy: "
         f"raw {fitted['raw'][1]:.4f} / {np.mean(pred_raw == y):.3f}, "
