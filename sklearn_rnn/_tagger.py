@@ -144,8 +144,9 @@ class BiRNNTagger(BaseRecurrentEstimator):
         values are integer token ids; None means numeric features. String
         tokens always get an embedding, of size 100 when None.
     char_embedding_dim : int or None, default=50
-        Size of the character-level representation of each word (filters of
-        a character CNN, string tokens only); None switches it off.
+        Size of the character-level representation of each word: the number
+        of filters of a character CNN, shared between widths of 2 to 5
+        characters (string tokens only); None switches it off.
     lowercase : bool, default=True
         Look words up in the vocabulary in lower case (the characters keep
         their case).

@@ -239,3 +239,27 @@ def test_predict_errors(fitted_suffix_tagger):
         fitted_suffix_tagger.predict([["the"], []])
     with pytest.raises(ValueError, match="fitted on string tokens"):
         fitted_suffix_tagger.predict([np.ones((3, 1))])
+
+
+def test_char_cnn_widths_padding_and_boundaries():
+    import torch
+
+    from sklearn_rnn.modules import CharCNN
+
+    torch.manual_seed(0)
+    cnn = CharCNN(num_chars=12, output_size=10)
+    assert [c.kernel_size[0] for c in cnn.convs] == [2, 3, 4, 5]
+    assert [c.out_channels for c in cnn.convs] == [2, 2, 2, 4]
+    words = torch.tensor([[2, 3, 4, 0], [5, 0, 0, 0], [0, 0, 0, 0]])
+    out = cnn(words)
+    assert out.shape == (3, 10)
+    # more padding after the words changes nothing; an empty word is all zeros
+    wider = torch.cat([words, torch.zeros(3, 4, dtype=torch.int64)], dim=1)
+    torch.testing.assert_close(cnn(wider), out)
+    assert torch.all(out[2] == 0)
+    # filters read the word's edges: "aa" and "aaa" hold the same character pairs,
+    # but only "aa" is a whole word inside a window of 4
+    assert not torch.allclose(cnn(torch.tensor([[2, 2, 0]])), cnn(torch.tensor([[2, 2, 2]])))
+    # fewer filters than widths: one filter per width, the narrowest first
+    assert [c.kernel_size[0] for c in CharCNN(12, 2).convs] == [2, 3]
+    assert CharCNN(12, 2)(words).shape == (3, 2)

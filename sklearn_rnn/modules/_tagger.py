@@ -8,24 +8,38 @@ from sklearn_rnn.modules._encoder import RecurrentEncoder
 
 
 class CharCNN(nn.Module):
-    """Character-level representation of words: embedding, convolution, max pooling.
+    """Character-level representation of words: embedding, convolutions, max pooling.
+
+    The filters are split between several widths (2 to 5 characters by
+    default), so that both short affixes ("-s", "-ly") and longer ones
+    ("-tion", "-ness") are matched. Each convolution also reads one
+    padding position before and after the word, so a filter can match a
+    prefix or suffix as such.
 
     Parameters
     ----------
     num_chars : int
         Rows of the character embedding; index 0 is padding.
     output_size : int
-        Number of convolution filters, the size of each word's representation.
+        Number of filters in all, the size of each word's representation.
     char_dim : int, default=32
         Size of the character embedding.
-    kernel_size : int, default=3
-        Width of the convolution, in characters.
+    kernel_sizes : tuple of int, default=(2, 3, 4, 5)
+        Convolution widths, in characters. The filters are shared out evenly
+        (the widest get the remainder); with fewer filters than widths only
+        the first ``output_size`` widths are used.
     """
 
-    def __init__(self, num_chars, output_size, char_dim=32, kernel_size=3):
+    def __init__(self, num_chars, output_size, char_dim=32, kernel_sizes=(2, 3, 4, 5)):
         super().__init__()
         self.embedding = nn.Embedding(num_chars, char_dim, padding_idx=0)
-        self.conv = nn.Conv1d(char_dim, output_size, kernel_size, padding=kernel_size // 2)
+        widths = tuple(kernel_sizes)[:output_size]
+        sizes = [output_size // len(widths)] * len(widths)
+        sizes[-1] += output_size - sum(sizes)
+        self.convs = nn.ModuleList(
+            nn.Conv1d(char_dim, size, width, padding=width - 1)
+            for width, size in zip(widths, sizes, strict=True)
+        )
         self.output_size = output_size
 
     def forward(self, chars):
@@ -39,13 +53,22 @@ class CharCNN(nn.Module):
         Returns
         -------
         words : torch.Tensor of shape (n_words, output_size)
-            Maximum of the filter responses over each word's real characters.
+            Maximum of each filter's responses over the positions that
+            overlap the word's real characters (0 for an empty word).
         """
         emb = self.embedding(chars).transpose(1, 2)
-        out = torch.relu(self.conv(emb))
-        real = (chars != 0).unsqueeze(1)
-        out = out.masked_fill(~real, 0.0)  # after relu, 0 is the floor: padding never wins
-        return out.max(dim=2).values
+        n_chars = (chars != 0).sum(dim=1, keepdim=True)
+        out = []
+        for conv in self.convs:
+            width = conv.kernel_size[0]
+            # position j of a full convolution covers characters j - width + 1 .. j
+            response = torch.relu(conv(emb))
+            steps = torch.arange(response.shape[2], device=chars.device)
+            real = (steps.unsqueeze(0) < n_chars + width - 1) & (n_chars > 0)
+            real = real.unsqueeze(1)
+            # after relu, 0 is the floor: positions outside the word never win
+            out.append(response.masked_fill(~real, 0.0).max(dim=2).values)
+        return torch.cat(out, dim=1)
 
 
 class SequenceTaggerModule(nn.Module):
