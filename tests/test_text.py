@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
+from sklearn.ensemble import VotingClassifier
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 
@@ -175,6 +176,25 @@ def test_pipeline_on_raw_text_grid_search_and_cross_val():
     assert grid.score(*_reviews(40, seed=1)) > 0.85
     cv = cross_val_score(_pipeline(), pd.Series(texts), y, cv=3)
     assert cv.shape == (3,) and cv.min() > 0.8
+
+
+def test_soft_voting_ensemble_of_networks_on_raw_text():
+    texts, y = _reviews()
+    members = [
+        (f"{cell}{seed}", LSTMClassifier(**FAST, cell=cell, embedding_dim=8, random_state=seed))
+        for cell in ("lstm", "gru")
+        for seed in (0, 1)
+    ]
+    pipe = make_pipeline(TokenSequenceVectorizer(), VotingClassifier(members, voting="soft"))
+    pipe.fit(texts, np.where(y == 1, "pos", "neg"))
+    new, new_y = _reviews(40, seed=1)
+    ids = pipe[0].transform(new)
+    # the vote is the mean of the members' probabilities, which differ from each other
+    each = np.stack([est.predict_proba(ids) for est in pipe[-1].estimators_])
+    np.testing.assert_allclose(pipe.predict_proba(new), each.mean(axis=0), rtol=1e-6)
+    assert not np.allclose(each[0], each[1])
+    assert set(pipe.predict(new)) <= {"pos", "neg"}
+    assert pipe.score(new, np.where(new_y == 1, "pos", "neg")) > 0.85
 
 
 def test_pickled_pipeline_predicts_the_same():
