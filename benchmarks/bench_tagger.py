@@ -36,7 +36,7 @@ TAGGER = dict(
     word_dropout=0.2,
     learning_rate_init=2e-3,
     batch_size=32,
-    max_iter=15,
+    max_iter=14,
     n_threads=2,
     random_state=0,
 )
