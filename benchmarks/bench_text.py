@@ -89,13 +89,17 @@ def rnn_pipeline(seed, n_threads, members=5, cells=CELLS):
     return make_pipeline(TokenSequenceVectorizer(min_df=2), head)
 
 
-def member_scores(pipeline, X, y):
-    """Dev accuracy of each network of a fitted pipeline on its own."""
+def dev_scores(pipeline, X, y):
+    """Dev accuracy of a fitted pipeline, and of each of its networks on its own.
+
+    The token ids of ``X`` are computed once and scored by the pipeline's
+    last step (the vote) and by every network of the vote.
+    """
     head = pipeline[-1]
-    if not isinstance(head, VotingClassifier):
-        return []
     X_ids = pipeline[0].transform(X)
-    return [est.score(X_ids, y) for est in head.estimators_]
+    nets = head.estimators_ if isinstance(head, VotingClassifier) else []
+    alone = [est.score(X_ids, y) for est in nets]
+    return head.score(X_ids, y), alone
 
 
 def tfidf_pipeline():
@@ -138,16 +142,15 @@ def main():
     )
 
     scores, times, singles = [], [], []
+    n_nets = args.members * len(args.cells)
+    what = f"{n_nets} networks" if n_nets > 1 else "1 network"
     for seed in args.seeds:
         rnn = rnn_pipeline(seed, args.n_threads, args.members, args.cells)
         seconds = timed_fit(rnn, train["text"], train["label"])
-        score = rnn.score(dev["text"], dev["label"])
-        alone = member_scores(rnn, dev["text"], dev["label"])
+        score, alone = dev_scores(rnn, dev["text"], dev["label"])
         scores.append(score)
         times.append(seconds)
         singles += alone
-        n_nets = args.members * len(args.cells)
-        what = f"{n_nets} networks" if n_nets > 1 else "1 network"
         rows.append((f"TokenSequenceVectorizer -> {what} (seed {seed})", score, seconds))
         print(f"seed {seed}: dev accuracy {score:.4f}, fit {seconds:.0f} s", flush=True)
         if alone:

@@ -26,7 +26,7 @@ class CharCNN(nn.Module):
         Size of the character embedding.
     kernel_sizes : tuple of int, default=(2, 3, 4, 5)
         Convolution widths, in characters. The filters are shared out evenly
-        (the widest get the remainder); with fewer filters than widths only
+        (the widest gets the remainder); with fewer filters than widths only
         the first ``output_size`` widths are used.
     """
 
