@@ -57,7 +57,7 @@ def main():
             on_gpu = getattr(sklearn_rnn.load(folder), method)(X)
             on_cpu_est = sklearn_rnn.load(folder, device="cpu")
             on_cpu = getattr(on_cpu_est, method)(X)
-        stack = np.concatenate if isinstance(out, list) else np.asarray
+        stack = np.concatenate if out.dtype == object else np.asarray
         same_gpu = np.allclose(stack(out), stack(on_gpu), atol=1e-5)
         same_cpu = np.allclose(stack(out), stack(on_cpu), atol=1e-4)
         device = on_cpu_est.net_.device

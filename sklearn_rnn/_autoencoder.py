@@ -16,7 +16,7 @@ from sklearn.utils.validation import (
 from torch import nn
 
 from sklearn_rnn._base import _SINGLE_THREAD_WORK, BaseRecurrentEstimator, cpu_settings
-from sklearn_rnn._sequences import SequenceData, check_sequences
+from sklearn_rnn._sequences import SequenceData, as_ragged, check_sequences
 from sklearn_rnn.modules import DenseAutoencoderModule, RecurrentAutoencoderModule
 
 
@@ -420,11 +420,11 @@ class AutoencoderTransformer(
 
         Returns
         -------
-        X_rebuilt : ndarray or list of ndarray
+        X_rebuilt : ndarray
             For feature vectors, an array ``(n_samples, n_features_in_)``. For
             sequences, an array ``(n_samples, n_timesteps, n_features_in_)``
-            when all lengths are equal, otherwise a list of ``(T_i,
-            n_features_in_)`` arrays.
+            when all lengths are equal, otherwise a 1-D object array of
+            ``(T_i, n_features_in_)`` arrays, one per sample.
         """
         check_is_fitted(self, "net_")
         codes = check_array(X, dtype=np.float32, input_name="X")
@@ -447,7 +447,7 @@ class AutoencoderTransformer(
             return out
         if steps.min() == steps.max():
             return out
-        return [out[i, :length] for i, length in enumerate(steps)]
+        return as_ragged(out[i, :length] for i, length in enumerate(steps))
 
     def _check_lengths(self, lengths, n):
         if lengths is None:

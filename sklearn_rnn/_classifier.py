@@ -345,7 +345,8 @@ class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Probabilities, columns in the order of ``classes_``.
         """
-        return torch.softmax(self._forward(X), dim=1).numpy().astype(np.float64)
+        # in float64, so that each row sums to one within float64 rounding
+        return torch.softmax(self._forward(X).double(), dim=1).numpy()
 
     def predict(self, X):
         """Predict one label per sequence.

@@ -17,7 +17,7 @@ from sklearn.utils.validation import (
 from torch import nn
 
 from sklearn_rnn._base import BaseRecurrentEstimator
-from sklearn_rnn._sequences import SequenceData, check_sequences
+from sklearn_rnn._sequences import SequenceData, as_ragged, check_sequences
 from sklearn_rnn.metrics import sequence_r2_score
 from sklearn_rnn.modules import AlignedSeq2SeqModule, EncoderDecoderModule
 
@@ -471,13 +471,14 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
 
         Returns
         -------
-        y_pred : ndarray or list of ndarray
+        y_pred : ndarray
             On the scale of the targets given to :meth:`fit`, with their
             layout: ``(n_samples, n_steps)`` when each step was one value,
             ``(n_samples, n_steps, n_outputs)`` otherwise, and
             ``(n_samples,)`` when ``y`` was 1-D. In aligned mode,
             ``n_steps`` is the length of each input sequence; when those
-            differ, a list of ``(T_i,)`` or ``(T_i, n_outputs)`` arrays.
+            differ, a 1-D object array of ``(T_i,)`` or ``(T_i, n_outputs)``
+            arrays, one per sample.
         """
         check_is_fitted(self, "net_")
         return self._predict_checked(self._check_X(X, reset=False)[0])
@@ -489,7 +490,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         if self._y_step_scalar:
             out = out[:, :, 0]
         if self.mode == "aligned" and not data.equal_lengths:
-            return [o[:t] for o, t in zip(out, data.lengths, strict=True)]
+            return as_ragged(o[:t] for o, t in zip(out, data.lengths, strict=True))
         if self.mode == "aligned":
             out = out[:, : data.lengths[0]]
         if self._y_one_dim and out.ndim == 2 and out.shape[1] == 1:

@@ -13,6 +13,7 @@ import torch
 
 __all__ = [
     "SequenceData",
+    "as_ragged",
     "fits_on_device",
     "to_device",
     "masked_mean",
@@ -25,14 +26,19 @@ __all__ = [
 _NUMERIC_KINDS = "biuf"
 # Token ids index an embedding table with one row per id up to the largest.
 MAX_TOKEN_ID = 2**31 - 2
+# Fills the end of the shorter rows of a 2-D token-id matrix; no token id takes it.
+PADDING_ID = -1
 
 
 def _describe(name, i=None):
     return name if i is None else f"{name}[{i}]"
 
 
-def _as_numeric(a, name, tokens):
-    """Convert one array-like to a numeric numpy array with a clear error."""
+def _as_numeric(a, name, tokens, padding=False):
+    """Convert one array-like to a numeric numpy array with a clear error.
+
+    With ``padding``, token ids may also be ``PADDING_ID`` (checked by the caller).
+    """
     if isinstance(a, torch.Tensor):
         a = a.detach().cpu().numpy()
     try:
@@ -71,8 +77,15 @@ def _as_numeric(a, name, tokens):
                     f"{name} must hold integer token ids when embedding_dim is set; "
                     "found non-integer values."
                 )
-        if a.size and a.min() < 0:
-            raise ValueError(f"{name} contains negative token ids; token ids must be >= 0.")
+        if a.size and a.min() < (PADDING_ID if padding else 0):
+            raise ValueError(
+                f"{name} contains negative token ids; token ids must be >= 0"
+                + (
+                    f" ({PADDING_ID} may only fill the end of the rows of a 2-D id matrix)."
+                    if padding
+                    else "."
+                )
+            )
         if a.size and a.max() > MAX_TOKEN_ID:
             raise ValueError(
                 f"{name} contains the token id {a.max():.0f}, beyond the largest "
@@ -83,6 +96,89 @@ def _as_numeric(a, name, tokens):
     return a
 
 
+def as_ragged(arrays):
+    """Return per-sample arrays as a 1-D object array, one element per sample.
+
+    The form of every ragged output (per-step predictions, token-id
+    sequences): it indexes, slices and iterates like a list, and
+    scikit-learn's tools (``cross_val_predict``, ``_safe_indexing``) and
+    ``np.concatenate`` over folds keep it one sample per element, which a
+    list does not guarantee: ``np.array`` of equal-length arrays would make
+    a 2-D array.
+
+    Parameters
+    ----------
+    arrays : iterable of ndarray
+        One array per sample.
+
+    Returns
+    -------
+    ragged : ndarray of shape (n_samples,), dtype object
+        ``ragged[i]`` is the ``i``-th array itself (not a copy).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn._sequences import as_ragged
+    >>> r = as_ragged([np.array([1, 2]), np.array([3, 4])])
+    >>> r.shape, r.dtype, r[1].tolist()
+    ((2,), dtype('O'), [3, 4])
+    """
+    arrays = list(arrays)
+    out = np.empty(len(arrays), dtype=object)
+    for i, a in enumerate(arrays):
+        out[i] = a
+    return out
+
+
+def _pandas_values(X, name):
+    """The values of a DataFrame as a numpy array.
+
+    Nullable and extension dtypes (``Float64``, ``Int64``, ``boolean``, ...)
+    become the matching numpy dtype; a missing value (``pd.NA`` or NaN) in
+    such a frame raises the usual error.
+    """
+    dtypes = list(X.dtypes)
+    if all(isinstance(d, np.dtype) for d in dtypes):
+        return X.to_numpy()
+    kinds = {getattr(d, "kind", "O") for d in dtypes}
+    if not kinds <= set(_NUMERIC_KINDS):  # strings, categories: reported by the usual checks
+        return X.to_numpy()
+    if X.isna().to_numpy().any():
+        raise ValueError(
+            f"Input {name} contains NaN (missing values such as pd.NA). Remove or "
+            "impute missing values."
+        )
+    dtype = bool if kinds == {"b"} else np.float64 if "f" in kinds else np.int64
+    return X.to_numpy(dtype=dtype)
+
+
+def _padding_lengths(ids, name):
+    """Lengths of the rows of a 2-D token-id matrix padded at the end with ``PADDING_ID``.
+
+    Returns None when no value is ``PADDING_ID`` (every row is whole).
+    """
+    pad = ids == PADDING_ID
+    if not pad.any():
+        return None
+    lengths = ids.shape[1] - pad.sum(axis=1)
+    trailing = np.arange(ids.shape[1]) >= lengths[:, None]
+    if not np.array_equal(pad, trailing):
+        row = int(np.flatnonzero((pad != trailing).any(axis=1))[0])
+        raise ValueError(
+            f"{name}[{row}] contains negative token ids: {PADDING_ID} before a token id. "
+            f"{PADDING_ID} marks padding and may only fill the end of a row (as "
+            "TokenSequenceVectorizer(output='padded') gives); token ids must be >= 0."
+        )
+    if lengths.min() == 0:
+        row = int(np.argmin(lengths))
+        raise ValueError(
+            f"{name}[{row}] is all padding ({PADDING_ID}), a zero-length sequence; "
+            "every sequence needs at least one token."
+        )
+    return lengths.astype(np.int64)
+
+
 def holds_integers(X):
     """Whether ``X`` (any accepted sequence format) holds integer values.
 
@@ -90,7 +186,7 @@ def holds_integers(X):
     list; used to warn when token ids are given without ``embedding_dim``.
     """
     if hasattr(X, "dtypes") and hasattr(X, "columns"):  # DataFrame
-        return len(X.columns) > 0 and all(np.dtype(d).kind in "iu" for d in X.dtypes)
+        return len(X.columns) > 0 and all(getattr(d, "kind", "O") in "iu" for d in X.dtypes)
     if hasattr(X, "iloc"):  # Series of sequences
         X = list(X.to_numpy())
     if isinstance(X, np.ndarray) and X.dtype != object:
@@ -420,9 +516,12 @@ def check_sequences(X, *, tokens=False, name="X"):
         One of: a 3-D array ``(n_samples, n_timesteps, n_features)``; a 2-D
         array or DataFrame ``(n_samples, n_timesteps)`` of univariate
         sequences (or token ids); a list of 2-D ``(T_i, n_features)`` or 1-D
-        ``(T_i,)`` arrays of different lengths.
+        ``(T_i,)`` arrays of different lengths. DataFrames may have nullable
+        dtypes (``Float64``, ``Int64``, ``boolean``).
     tokens : bool, default=False
         Whether ``X`` holds integer token ids (estimators with ``embedding_dim``).
+        A 2-D id matrix may end its rows with ``-1`` (padding): each row's
+        length is then the number of ids before it.
     name : str, default="X"
         Name used in error messages.
 
@@ -463,7 +562,7 @@ def check_sequences(X, *, tokens=False, name="X"):
             "Use X.toarray() to convert to a dense numpy array."
         )
     if hasattr(X, "iloc") and hasattr(X, "columns"):  # pandas DataFrame
-        X = X.to_numpy()
+        X = _pandas_values(X, name)
     elif hasattr(X, "iloc"):  # pandas Series of sequences
         X = list(X.to_numpy())
     if isinstance(X, (str, bytes, dict)) or isinstance(X, numbers.Number):
@@ -472,7 +571,7 @@ def check_sequences(X, *, tokens=False, name="X"):
         isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1
     )
     if not ragged:
-        a = _as_numeric(X, name, tokens)
+        a = _as_numeric(X, name, tokens, padding=tokens)
         if a.ndim == 0:
             raise TypeError(
                 f"{name} must be an array or a list of sequences, got {type(X).__name__}."
@@ -510,6 +609,10 @@ def check_sequences(X, *, tokens=False, name="X"):
                 padded = padded[:, :, None]
             _check_finite(padded, name)
         lengths = np.full(a.shape[0], a.shape[1], dtype=np.int64)
+        if tokens:
+            real = _padding_lengths(padded, name)
+            if real is not None:  # a new array: padded may be the caller's own
+                padded, lengths = np.where(padded == PADDING_ID, 0, padded), real
         return padded, lengths, layout
     if len(X) == 0:
         raise ValueError(f"Found array with 0 sample(s) in {name}; no sequences given.")

@@ -18,7 +18,12 @@ from sklearn.utils.validation import (
 )
 
 from sklearn_rnn._base import BaseRecurrentEstimator
-from sklearn_rnn._sequences import SequenceData, _is_nested_regular_list, check_sequences
+from sklearn_rnn._sequences import (
+    SequenceData,
+    _is_nested_regular_list,
+    as_ragged,
+    check_sequences,
+)
 from sklearn_rnn._tagging_metrics import flat_accuracy_score
 from sklearn_rnn.modules import SequenceTaggerModule, StepCrossEntropy
 
@@ -603,16 +608,16 @@ class BiRNNTagger(BaseRecurrentEstimator):
 
         Returns
         -------
-        proba : list of ndarray of shape (T_i, n_classes)
-            One array per sequence, its real steps only, columns in the order
+        proba : ndarray of shape (n_samples,), dtype object
+            One float64 array of shape ``(T_i, n_classes)`` per sequence, its real steps only, columns in the order
             of ``classes_``. For a tagger fitted with one label per row of a
             2-D table, an ndarray of shape (n_samples, n_classes).
         """
         scores, lengths = self._step_scores(X)
-        proba = torch.softmax(scores, dim=2).numpy().astype(np.float64)
+        proba = torch.softmax(scores.double(), dim=2).numpy()  # rows sum to one in float64
         if self._rows:
             return proba[:, 0]
-        return [p[:t] for p, t in zip(proba, lengths, strict=True)]
+        return as_ragged(p[:t] for p, t in zip(proba, lengths, strict=True))
 
     def predict(self, X):
         """Predict one tag per step.
@@ -624,8 +629,9 @@ class BiRNNTagger(BaseRecurrentEstimator):
 
         Returns
         -------
-        y : list of ndarray of shape (T_i,)
-            The tags (original label values) of each sequence's real steps.
+        y : ndarray of shape (n_samples,), dtype object
+            One array of shape ``(T_i,)`` per sequence: the tags (original
+            label values) of its real steps.
             For a tagger fitted with one label per row of a 2-D table, an
             ndarray of shape (n_samples,).
         """
@@ -633,7 +639,7 @@ class BiRNNTagger(BaseRecurrentEstimator):
         tags = self.classes_[scores.argmax(dim=2).numpy()]
         if self._rows:
             return tags[:, 0]
-        return [p[:t] for p, t in zip(tags, lengths, strict=True)]
+        return as_ragged(p[:t] for p, t in zip(tags, lengths, strict=True))
 
     def score(self, X, y, sample_weight=None):
         """Token accuracy: the share of real steps tagged correctly.

@@ -2,7 +2,8 @@
 
 Every function accepts targets as 1-D arrays ``(n_samples,)`` (one step),
 2-D arrays ``(n_samples, n_steps)``, 3-D arrays ``(n_samples, n_steps,
-n_outputs)`` or ragged lists of ``(T_i,)`` / ``(T_i, n_outputs)`` arrays;
+n_outputs)`` or ragged lists (or 1-D object arrays, as ``predict`` gives) of
+``(T_i,)`` / ``(T_i, n_outputs)`` arrays;
 only real (unpadded) steps count. All of them work with
 :func:`sklearn.metrics.make_scorer`.
 """
@@ -44,7 +45,8 @@ _METRICS = ("mae", "rmse", "mse")
 
 def _padded_targets(y, name):
     """Return ``(padded (n, T, k) float64, lengths)`` for targets in any accepted format."""
-    if not isinstance(y, (list, tuple)) and np.ndim(y) == 1:
+    ragged = isinstance(y, np.ndarray) and y.dtype == object and any(np.ndim(v) for v in y)
+    if not isinstance(y, (list, tuple)) and not ragged and np.ndim(y) == 1:
         a = np.asarray(y, dtype=np.float64)
         return a[:, None, None], np.ones(len(a), dtype=np.int64)
     padded, lengths, layout = check_sequences(y, name=name)
