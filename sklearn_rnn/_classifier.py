@@ -4,7 +4,7 @@ from numbers import Real
 
 import numpy as np
 import torch
-from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.base import ClassifierMixin, TransformerMixin, _fit_context
 from sklearn.utils import TransformerTags
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
@@ -26,7 +26,7 @@ def _accuracy(stats):
     return stats[0] / stats[1]
 
 
-class LSTMClassifier(ClassifierMixin, BaseRecurrentEstimator):
+class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     """Recurrent neural network classifier: one label per sequence.
 
     A recurrent encoder (LSTM, GRU or vanilla RNN; stacked, optionally

@@ -2,9 +2,10 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context
+from sklearn.utils._set_output import _wrap_data_with_container
 from sklearn.utils.validation import _check_feature_names, _check_n_features, check_is_fitted
 
-from sklearn_rnn._sequences import check_sequences
+from sklearn_rnn._sequences import as_ragged, check_sequences
 
 __all__ = ["SequenceScaler"]
 
@@ -22,7 +23,9 @@ def _read(X, name="X"):
     return a, layout, None
 
 
-class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class SequenceScaler(
+    OneToOneFeatureMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Standardise each feature over all real time steps of sequences.
 
     The mean and standard deviation of every feature are taken over every
@@ -125,12 +128,29 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"with {self._n_step_features}."
             )
         if layout == "ragged":
-            return [
+            return as_ragged(
                 out if nd == 2 else out[:, 0]
                 for out, nd in ((fn(s), nd) for s, nd in zip(seqs, ndims, strict=True))
-            ]
+            )
         out = fn(seqs)
         return out[:, :, 0] if layout == "table" else out
+
+    def fit_transform(self, X, y=None):
+        """Fit to ``X``, then standardise it.
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences, in any format accepted by :meth:`fit`.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_scaled : ndarray
+            See :meth:`transform`.
+        """
+        return self.fit(X).transform(X)
 
     def transform(self, X):
         """Standardise ``X``.
@@ -142,10 +162,15 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_scaled : ndarray or list of ndarray
-            ``(X - mean_) / scale_``, in the format of ``X`` (float64).
+        X_scaled : ndarray
+            ``(X - mean_) / scale_``, in the format of ``X`` (float64); for
+            ragged ``X``, a 1-D object array of per-sequence arrays. A 2-D
+            result follows ``set_output``; 3-D and ragged ones stay arrays.
         """
-        return self._apply(X, lambda a: (a - self.mean_) / self.scale_)
+        out = self._apply(X, lambda a: (a - self.mean_) / self.scale_)
+        if out.ndim == 2 and out.dtype != object:  # a table follows set_output
+            return _wrap_data_with_container("transform", out, X, self)
+        return out  # sequences (3-D, ragged) have no DataFrame form
 
     def inverse_transform(self, X):
         """Undo :meth:`transform`.
@@ -157,7 +182,12 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_original : ndarray or list of ndarray
-            ``X * scale_ + mean_``, in the format of ``X`` (float64).
+        X_original : ndarray
+            ``X * scale_ + mean_``, in the format of ``X`` (float64); for
+            ragged ``X``, a 1-D object array of per-sequence arrays.
         """
         return self._apply(X, lambda a: a * self.scale_ + self.mean_)
+
+
+# ``transform`` wraps its 2-D results itself (above); set_output configures it
+SequenceScaler._sklearn_auto_wrap_output_keys = {"transform"}
