@@ -6,8 +6,11 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
+
+from sklearn_rnn._sequences import PADDING_ID, as_ragged
 
 PAD_ID = 0
 UNKNOWN_ID = 1
@@ -63,6 +66,12 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
     the order of the tokens, which estimators with ``embedding_dim`` accept
     directly, so text goes straight into a :class:`~sklearn.pipeline.Pipeline`.
 
+    With ``output="padded"`` it is a 2-D int64 matrix instead, one row per
+    string, whose shorter rows end with ``-1`` (no token id takes it): the
+    estimators with ``embedding_dim`` read ``-1`` as the end of the sequence,
+    so a text column fits :class:`~sklearn.compose.ColumnTransformer`,
+    :class:`~sklearn.pipeline.FeatureUnion` and ``set_output``.
+
     Two ids are reserved: ``0`` for padding (never produced; free for code
     that pads the sequences itself) and ``1`` for unknown tokens (not in the
     vocabulary: unseen at fit, or cut by ``max_features`` / ``min_df``).
@@ -101,12 +110,20 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
         Token of id 0 in ``vocabulary_`` and :meth:`inverse_transform`.
     unknown_token : str, default="<unk>"
         Token of id 1 in ``vocabulary_`` and :meth:`inverse_transform`.
+    output : {"ragged", "padded"}, default="ragged"
+        Form of :meth:`transform`'s result: a 1-D object array of per-string
+        id arrays (``"ragged"``), or a 2-D int64 matrix of ``max_length_``
+        columns whose shorter rows end with ``-1`` (``"padded"``; longer
+        sequences are cut as ``truncating`` says).
 
     Attributes
     ----------
     vocabulary_ : dict of str to int
         Token to id, including ``pad_token`` (0) and ``unknown_token`` (1);
         ``len(vocabulary_)`` is the number of ids (rows of an embedding).
+    max_length_ : int
+        Columns of the padded output: ``max_length``, or when None the
+        number of tokens of the longest training string.
 
     See Also
     --------
@@ -121,6 +138,14 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
     [[2, 3, 1], [1]]
     >>> vec.inverse_transform([[2, 3, 1]])
     [['a', 'bad', '<unk>']]
+
+    Padded with ``-1``, one column per position:
+
+    >>> vec.set_params(output="padded").fit(["A good film.", "A bad, bad film!"])
+    TokenSequenceVectorizer(output='padded')
+    >>> vec.transform(["a bad plot", ""])
+    array([[ 2,  3,  1, -1, -1, -1],
+           [ 1, -1, -1, -1, -1, -1]])
 
     In a pipeline on raw strings:
 
@@ -152,6 +177,7 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
         "truncating": [StrOptions({"post", "pre"})],
         "pad_token": [str],
         "unknown_token": [str],
+        "output": [StrOptions({"ragged", "padded"})],
     }
 
     def __init__(
@@ -166,6 +192,7 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
         truncating="post",
         pad_token="<pad>",
         unknown_token="<unk>",
+        output="ragged",
     ):
         self.lowercase = lowercase
         self.token_pattern = token_pattern
@@ -176,6 +203,7 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
         self.truncating = truncating
         self.pad_token = pad_token
         self.unknown_token = unknown_token
+        self.output = output
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -252,6 +280,8 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
         vocabulary = {self.pad_token: PAD_ID, self.unknown_token: UNKNOWN_ID}
         vocabulary.update((t, i) for i, t in enumerate(kept, start=2))
         self.vocabulary_ = vocabulary
+        longest = max(len(tokens) for tokens in tokenized)
+        self.max_length_ = self.max_length or max(1, longest)
         return self
 
     def transform(self, X):
@@ -264,9 +294,11 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        sequences : list of ndarray of shape (n_tokens_i,), dtype int64
-            Token ids of each string; tokens outside the vocabulary get id 1,
-            a string with no token gives ``[1]``.
+        sequences : ndarray of shape (n_samples,) or (n_samples, max_length_)
+            With ``output="ragged"``, a 1-D object array holding the int64
+            token ids of each string; with ``output="padded"``, an int64
+            matrix whose shorter rows end with ``-1``. Tokens outside the
+            vocabulary get id 1, a string with no token gives ``[1]``.
         """
         check_is_fitted(self, "vocabulary_")
         docs = _documents(X)
@@ -278,11 +310,38 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
                     tokens = tokens[: self.max_length]
                 else:
                     tokens = tokens[len(tokens) - self.max_length :]
+            if self.output == "padded" and len(tokens) > self.max_length_:
+                if self.truncating == "post":
+                    tokens = tokens[: self.max_length_]
+                else:
+                    tokens = tokens[len(tokens) - self.max_length_ :]
             ids = np.fromiter(
                 (vocabulary.get(t, UNKNOWN_ID) for t in tokens), dtype=np.int64, count=len(tokens)
             )
             out.append(ids if len(ids) else np.array([UNKNOWN_ID], dtype=np.int64))
-        return out
+        if self.output == "ragged":
+            return as_ragged(out)
+        padded = np.full((len(out), self.max_length_), PADDING_ID, dtype=np.int64)
+        for i, ids in enumerate(out):
+            padded[i, : len(ids)] = ids
+        return padded
+
+    @available_if(lambda self: self.output == "padded")
+    def get_feature_names_out(self, input_features=None):
+        """Names of the columns of the padded output (``output="padded"`` only).
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``["token0", "token1", ...]``, one per position.
+        """
+        check_is_fitted(self, "vocabulary_")
+        return np.asarray([f"token{i}" for i in range(self.max_length_)], dtype=object)
 
     def inverse_transform(self, X):
         """Map token-id sequences back to tokens.
@@ -290,7 +349,8 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : list of array-like of int
-            Token-id sequences, as given by :meth:`transform`.
+            Token-id sequences, as given by :meth:`transform` (ragged, or
+            padded: ``-1`` is dropped).
 
         Returns
         -------
@@ -305,6 +365,8 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
         out = []
         for k, seq in enumerate(X):
             ids = np.asarray(seq)
+            if ids.ndim == 1 and ids.dtype.kind == "i":
+                ids = ids[ids != PADDING_ID]
             if ids.ndim != 1 or (ids.size and ids.dtype.kind not in "iu"):
                 raise ValueError(
                     f"X[{k}] must be a 1-D sequence of integer token ids; got "
