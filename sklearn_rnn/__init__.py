@@ -2,7 +2,7 @@
 
 from sklearn_rnn._autoencoder import AutoencoderTransformer
 from sklearn_rnn._classifier import LSTMClassifier
-from sklearn_rnn._persistence import load, save
+from sklearn_rnn._persistence import load, save, skops_trusted_types
 from sklearn_rnn._seq2seq import Seq2SeqRegressor
 from sklearn_rnn._tagger import BiRNNTagger
 from sklearn_rnn._version import __version__
@@ -15,4 +15,5 @@ __all__ = [
     "__version__",
     "load",
     "save",
+    "skops_trusted_types",
 ]

@@ -2,6 +2,7 @@
 
 import contextlib
 import copy
+import copyreg
 import warnings
 from numbers import Integral, Real
 
@@ -481,6 +482,26 @@ class BaseRecurrentEstimator(BaseEstimator):
         return torch.from_numpy(np.ascontiguousarray(sw, dtype=np.float32))
 
     # ------------------------------------------------------------ persistence
+    def __reduce_ex__(self, protocol):
+        # pickle, joblib and copy keep the whole object, the skorch net included
+        return copyreg.__newobj__, (type(self),), BaseEstimator.__getstate__(self)
+
+    def __getstate__(self):
+        """State for ``skops.io``: JSON text and numpy arrays once fitted, no torch object."""
+        if not hasattr(self, "net_"):
+            return super().__getstate__()
+        from sklearn_rnn._persistence import portable_state
+
+        return portable_state(self)
+
+    def __setstate__(self, state):
+        from sklearn_rnn._persistence import is_portable_state, restore_portable_state
+
+        if is_portable_state(state):
+            restore_portable_state(self, state)
+        else:
+            super().__setstate__(state)
+
     def save(self, folder):
         """Save the fitted estimator to ``folder`` without pickle.
 

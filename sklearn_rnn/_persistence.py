@@ -33,7 +33,7 @@ from skorch.history import History
 from sklearn_rnn._base import resolve_device, seeded
 from sklearn_rnn._version import __version__
 
-__all__ = ["FORMAT_VERSION", "load", "save"]
+__all__ = ["FORMAT_VERSION", "load", "save", "skops_trusted_types"]
 
 FORMAT_VERSION = 1
 _FORMAT = "sklearn_rnn model"
@@ -192,6 +192,18 @@ def save(estimator, folder):
     >>> bool((loaded.predict_proba(X) == clf.predict_proba(X)).all())
     True
     """
+    meta, weights, optimizer = _export(estimator)
+    os.makedirs(folder, exist_ok=True)
+    if weights is not None:
+        save_file(weights, os.path.join(folder, _WEIGHTS))
+        save_file(optimizer, os.path.join(folder, _OPTIMIZER))
+    with open(os.path.join(folder, _META), "w", encoding="utf-8") as f:
+        json.dump(meta, f, indent=1)
+    return str(folder)
+
+
+def _export(estimator):
+    """``(meta, weights, optimizer)``: JSON-ready description and CPU tensors (or None)."""
     name = type(estimator).__name__
     if _public_classes().get(name) is not type(estimator):
         raise TypeError(
@@ -209,21 +221,20 @@ def save(estimator, folder):
         "params": {k: _encode(v, f"parameter {k}") for k, v in params.items()},
         "fitted": {k: _encode(v, f"attribute {k}") for k, v in fitted.items()},
     }
-    os.makedirs(folder, exist_ok=True)
     net = getattr(estimator, "net_", None)
-    if net is not None:
-        meta["net"] = _save_net(net, folder)
-    with open(os.path.join(folder, _META), "w", encoding="utf-8") as f:
-        json.dump(meta, f, indent=1)
-    return str(folder)
+    if net is None:
+        return meta, None, None
+    meta["net"], weights, optimizer = _net_state(net)
+    return meta, weights, optimizer
 
 
 def _cpu(tensors):
     return {k: v.detach().to("cpu", copy=True).contiguous() for k, v in tensors.items()}
 
 
-def _save_net(net, folder):
-    save_file(_cpu(net.module_.state_dict()), os.path.join(folder, _WEIGHTS))
+def _net_state(net):
+    """``(meta, weights, optimizer tensors)`` of a trained net."""
+    weights = _cpu(net.module_.state_dict())
     opt = net.optimizer_.state_dict()
     tensors, scalars = {}, {}
     for pid, state in opt["state"].items():
@@ -232,9 +243,8 @@ def _save_net(net, folder):
                 tensors[f"{pid}.{key}"] = v
             else:
                 scalars[f"{pid}.{key}"] = _encode(v, "optimizer state")
-    save_file(_cpu(tensors), os.path.join(folder, _OPTIMIZER))
     split = net.train_split
-    return {
+    meta = {
         "device": str(net.device),
         "shuffle_seed": _encode(net.shuffle_seed, "shuffle_seed"),
         "shuffle_state": _encode(net.shuffle_rng_.bit_generator.state, "shuffle state"),
@@ -247,6 +257,7 @@ def _save_net(net, folder):
             for row in net.history
         ],
     }
+    return meta, weights, _cpu(tensors)
 
 
 # ------------------------------------------------------------------------ load
@@ -315,14 +326,25 @@ def load(folder, *, device=None):
             f"The model in {folder!s} is a {meta['class']!r}, which is not an "
             "estimator of this version of sklearn_rnn."
         )
+    weights = optimizer = None
+    if "net" in meta:
+        weights = load_file(os.path.join(folder, _WEIGHTS), device="cpu")
+        opt_path = os.path.join(folder, _OPTIMIZER)
+        optimizer = load_file(opt_path) if os.path.isfile(opt_path) else None
+    estimator = cls.__new__(cls)
+    _restore(estimator, meta, weights, optimizer, device, where=folder)
+    return estimator
+
+
+def _restore(estimator, meta, weights, optimizer, device=None, where="the model"):
+    """Set the parameters, fitted attributes and net of a new ``estimator`` from ``_export``."""
     params = {k: _decode(v) for k, v in meta["params"].items()}
     if device is not None:
         params["device"] = device
-    estimator = cls(**params)
+    estimator.__dict__.update(type(estimator)(**params).__dict__)
     estimator.__dict__.update({k: _decode(v) for k, v in meta["fitted"].items()})
     if "net" in meta:
-        estimator.net_ = _load_net(estimator, meta["net"], folder, device)
-    return estimator
+        estimator.net_ = _load_net(estimator, meta["net"], weights, optimizer, device, where)
 
 
 def _target_device(estimator, device):
@@ -334,23 +356,19 @@ def _target_device(estimator, device):
         return "cpu"
 
 
-def _load_net(estimator, saved, folder, device):
+def _load_net(estimator, saved, weights, optimizer, device, where):
     device = _target_device(estimator, device)
     attrs = vars(estimator)
     seeds = [0, _decode(saved["shuffle_seed"]) or 0, _decode(saved["split_seed"]) or 0]
     with seeded(0, device):  # initial weights are overwritten; keep the caller's RNG
         net = estimator._make_net(attrs, attrs, seeds, device, saved["stratified"])
         net.initialize()
-    weights = load_file(os.path.join(folder, _WEIGHTS), device="cpu")
     try:
         net.module_.load_state_dict(weights)
     except RuntimeError as exc:
-        raise ValueError(
-            f"The weights in {folder!s} do not fit the saved parameters: {exc}"
-        ) from exc
-    opt_path = os.path.join(folder, _OPTIMIZER)
-    if os.path.isfile(opt_path):
-        net.optimizer_.load_state_dict(_optimizer_state(saved, load_file(opt_path)))
+        raise ValueError(f"The weights in {where!s} do not fit the saved parameters: {exc}") from exc
+    if optimizer is not None:
+        net.optimizer_.load_state_dict(_optimizer_state(saved, optimizer))
     net.shuffle_rng_.bit_generator.state = _decode(saved["shuffle_state"])
     net.history_ = History([{k: _decode(v) for k, v in row.items()} for row in saved["history"]])
     return net
@@ -363,3 +381,82 @@ def _optimizer_state(saved, tensors):
         pid, name = key.split(".", 1)
         state.setdefault(int(pid), {})[name] = value
     return {"state": state, "param_groups": _decode(saved["optimizer_param_groups"])}
+
+
+# ------------------------------------------------------------------- skops.io
+_STATE_KEY = "sklearn_rnn_state"
+
+
+def portable_state(estimator):
+    """State of a fitted estimator as JSON text and numpy arrays (no torch object).
+
+    What ``__getstate__`` gives ``skops.io``, which stores such values
+    without pickle; :func:`restore_portable_state` builds the estimator back.
+    """
+    meta, weights, optimizer = _export(estimator)
+    return {
+        _STATE_KEY: json.dumps(meta),
+        "weights": {k: v.numpy() for k, v in weights.items()},
+        "optimizer": {k: v.numpy() for k, v in optimizer.items()},
+    }
+
+
+def is_portable_state(state):
+    """Whether ``state`` (given to ``__setstate__``) comes from :func:`portable_state`."""
+    return isinstance(state, dict) and _STATE_KEY in state
+
+
+def restore_portable_state(estimator, state):
+    """Fill a new ``estimator`` (made by ``__new__``) from :func:`portable_state`."""
+    meta = json.loads(state[_STATE_KEY])
+    if meta.get("format_version") != FORMAT_VERSION or meta.get("class") != type(
+        estimator
+    ).__name__:
+        raise ValueError(
+            f"The saved state is a {meta.get('class')!r} of format version "
+            f"{meta.get('format_version')}; this sklearn_rnn reads {type(estimator).__name__} "
+            f"of format version {FORMAT_VERSION} only."
+        )
+
+    def tensors(arrays):
+        return {k: torch.from_numpy(np.array(v)) for k, v in arrays.items()}
+
+    _restore(estimator, meta, tensors(state["weights"]), tensors(state["optimizer"]))
+
+
+def skops_trusted_types():
+    """Names of the package's estimator types, to trust when loading with ``skops.io``.
+
+    :func:`skops.io.load` builds only types it trusts: scikit-learn's and
+    numpy's by default, and those passed as ``trusted``. A Pipeline that
+    holds this package's estimators (with their torch weights, stored as
+    numpy arrays) loads with ``trusted=sklearn_rnn.skops_trusted_types()``;
+    :func:`skops.io.get_untrusted_types` lists what a file would build.
+
+    Returns
+    -------
+    types : list of str
+        The full names of the public estimator classes, e.g.
+        ``"sklearn_rnn._classifier.LSTMClassifier"``.
+
+    See Also
+    --------
+    save : Save one estimator to a folder (safetensors and JSON).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sklearn_rnn
+    >>> from sklearn_rnn import LSTMClassifier
+    >>> "sklearn_rnn._classifier.LSTMClassifier" in sklearn_rnn.skops_trusted_types()
+    True
+    >>> import skops.io as sio
+    >>> rng = np.random.RandomState(0)
+    >>> X, y = rng.normal(size=(20, 5, 2)), np.arange(20) % 2
+    >>> clf = LSTMClassifier(hidden_size=4, max_iter=2, random_state=0).fit(X, y)
+    >>> data = sio.dumps(clf)
+    >>> loaded = sio.loads(data, trusted=sklearn_rnn.skops_trusted_types())
+    >>> bool((loaded.predict_proba(X) == clf.predict_proba(X)).all())
+    True
+    """
+    return sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in _public_classes().values())
