@@ -366,7 +366,9 @@ def _load_net(estimator, saved, weights, optimizer, device, where):
     try:
         net.module_.load_state_dict(weights)
     except RuntimeError as exc:
-        raise ValueError(f"The weights in {where!s} do not fit the saved parameters: {exc}") from exc
+        raise ValueError(
+            f"The weights in {where!s} do not fit the saved parameters: {exc}"
+        ) from exc
     if optimizer is not None:
         net.optimizer_.load_state_dict(_optimizer_state(saved, optimizer))
     net.shuffle_rng_.bit_generator.state = _decode(saved["shuffle_state"])
@@ -409,9 +411,10 @@ def is_portable_state(state):
 def restore_portable_state(estimator, state):
     """Fill a new ``estimator`` (made by ``__new__``) from :func:`portable_state`."""
     meta = json.loads(state[_STATE_KEY])
-    if meta.get("format_version") != FORMAT_VERSION or meta.get("class") != type(
-        estimator
-    ).__name__:
+    if (
+        meta.get("format_version") != FORMAT_VERSION
+        or meta.get("class") != type(estimator).__name__
+    ):
         raise ValueError(
             f"The saved state is a {meta.get('class')!r} of format version "
             f"{meta.get('format_version')}; this sklearn_rnn reads {type(estimator).__name__} "

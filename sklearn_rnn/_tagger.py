@@ -609,9 +609,10 @@ class BiRNNTagger(BaseRecurrentEstimator):
         Returns
         -------
         proba : ndarray of shape (n_samples,), dtype object
-            One float64 array of shape ``(T_i, n_classes)`` per sequence, its real steps only, columns in the order
-            of ``classes_``. For a tagger fitted with one label per row of a
-            2-D table, an ndarray of shape (n_samples, n_classes).
+            One float64 array of shape ``(T_i, n_classes)`` per sequence, its
+            real steps only, columns in the order of ``classes_``. For a
+            tagger fitted with one label per row of a 2-D table, an ndarray
+            of shape (n_samples, n_classes).
         """
         scores, lengths = self._step_scores(X)
         proba = torch.softmax(scores.double(), dim=2).numpy()  # rows sum to one in float64
