@@ -6,8 +6,8 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._set_output import _wrap_data_with_container
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_rnn._sequences import PADDING_ID, as_ragged
@@ -57,7 +57,7 @@ def _documents(X, name="X"):
     return docs
 
 
-class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
+class TokenSequenceVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Turn raw text into sequences of token ids for the recurrent estimators.
 
     Each string is lowercased (optionally), split into tokens (a regular
@@ -320,15 +320,31 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
             )
             out.append(ids if len(ids) else np.array([UNKNOWN_ID], dtype=np.int64))
         if self.output == "ragged":
-            return as_ragged(out)
+            return as_ragged(out)  # no table form: set_output leaves it as it is
         padded = np.full((len(out), self.max_length_), PADDING_ID, dtype=np.int64)
         for i, ids in enumerate(out):
             padded[i, : len(ids)] = ids
-        return padded
+        return _wrap_data_with_container("transform", padded, X, self)
 
-    @available_if(lambda self: self.output == "padded")
+    def fit_transform(self, X, y=None):
+        """Learn the vocabulary, then map each string to the ids of its tokens.
+
+        Parameters
+        ----------
+        X : list, ndarray or pandas Series of str
+            Raw text, one string per sample.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        sequences : ndarray of shape (n_samples,) or (n_samples, max_length_)
+            See :meth:`transform`.
+        """
+        return self.fit(X).transform(X)
+
     def get_feature_names_out(self, input_features=None):
-        """Names of the columns of the padded output (``output="padded"`` only).
+        """Names of the output columns.
 
         Parameters
         ----------
@@ -338,9 +354,13 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
         Returns
         -------
         feature_names_out : ndarray of str objects
-            ``["token0", "token1", ...]``, one per position.
+            With ``output="padded"``, ``["token0", "token1", ...]``, one per
+            position; with ``output="ragged"``, ``["token_ids"]``, the one
+            sequence of each sample.
         """
         check_is_fitted(self, "vocabulary_")
+        if self.output == "ragged":
+            return np.asarray(["token_ids"], dtype=object)
         return np.asarray([f"token{i}" for i in range(self.max_length_)], dtype=object)
 
     def inverse_transform(self, X):
@@ -379,3 +399,7 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator):
                 )
             out.append(id_to_token[ids.astype(np.int64)].tolist())
         return out
+
+
+# ``transform`` wraps its padded tables itself (above); set_output configures it
+TokenSequenceVectorizer._sklearn_auto_wrap_output_keys = {"transform"}
