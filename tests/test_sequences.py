@@ -8,6 +8,7 @@ import torch
 
 from sklearn_rnn._sequences import (
     SequenceData,
+    as_ragged,
     check_sequences,
     fits_on_device,
     iter_batch_indices,
@@ -120,6 +121,53 @@ def test_bad_input_raises_clear_error(X, error, match):
 def test_bad_tokens_raise(X, match):
     with pytest.raises(ValueError, match=match):
         check_sequences(X, tokens=True)
+
+
+def test_trailing_minus_one_in_a_token_matrix_is_padding():
+    ids = np.array([[3, 4, -1], [5, -1, -1], [6, 7, 8]])
+    padded, lengths, layout = check_sequences(ids, tokens=True)
+    assert lengths.tolist() == [2, 1, 3] and layout == "table"
+    assert padded.tolist() == [[3, 4, 0], [5, 0, 0], [6, 7, 8]]
+    assert ids[0, 2] == -1  # the caller's matrix is left alone
+    whole, lengths, _ = check_sequences(ids[:, :1], tokens=True)
+    assert lengths.tolist() == [1, 1, 1] and whole.tolist() == [[3], [5], [6]]
+
+
+@pytest.mark.parametrize(
+    "ids, match",
+    [
+        ([[3, -1, 4]], "-1 before a token id"),
+        ([[-1, -1], [2, 3]], "all padding"),
+        ([[3, -2]], "negative token ids"),
+    ],
+)
+def test_minus_one_elsewhere_than_at_the_end_raises(ids, match):
+    with pytest.raises(ValueError, match=match):
+        check_sequences(np.array(ids), tokens=True)
+    with pytest.raises(ValueError, match="negative token ids"):
+        check_sequences([np.array([3, -1])], tokens=True)  # ragged ids have no padding
+
+
+@pytest.mark.parametrize(
+    "dtype, numpy_dtype",
+    [("Float64", np.float32), ("Int64", np.int64), ("boolean", np.float32)],
+)
+def test_nullable_frames_read_like_numpy(dtype, numpy_dtype):
+    df = pd.DataFrame({"a": [1, 0, 1], "b": [0, 1, 1]}).astype(dtype)
+    padded, lengths, layout = check_sequences(df, tokens=dtype == "Int64")
+    plain, _, _ = check_sequences(df.astype(object).to_numpy().astype(float))
+    assert padded.dtype == numpy_dtype and layout == "table"
+    np.testing.assert_array_equal(padded.reshape(3, 2), plain.reshape(3, 2).astype(numpy_dtype))
+    df.iloc[1, 0] = pd.NA
+    with pytest.raises(ValueError, match="contains NaN"):
+        check_sequences(df)
+
+
+def test_as_ragged_keeps_equal_length_arrays_apart():
+    arrays = [np.arange(3), np.arange(3, 6)]
+    out = as_ragged(arrays)
+    assert out.shape == (2,) and out.dtype == object and out[1] is arrays[1]
+    assert np.concatenate([out, as_ragged([np.arange(2)])]).shape == (3,)
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
