@@ -1,6 +1,7 @@
 """Tagging metrics: token accuracy, flat F1 and entity-level scores, with their scorers.
 
-Targets are one label sequence per sample: a list of label lists (ragged),
+Targets are one label sequence per sample: a list of label lists (ragged)
+or a 1-D object array of label arrays (as ``BiRNNTagger.predict`` gives),
 a 2-D array ``(n_samples, n_steps)``, or one label per sample (1-D), which
 counts as sequences of one step.
 """
