@@ -239,8 +239,9 @@ class BiRNNTagger(BaseRecurrentEstimator):
     >>> X = [["the", "dog", "runs"], ["a", "cat", "sleeps"], ["the", "cat", "runs"]] * 10
     >>> y = [["DET", "NOUN", "VERB"]] * 30
     >>> tagger = BiRNNTagger(hidden_size=16, num_layers=1, max_iter=15, random_state=0)
-    >>> tagger.fit(X, y).predict([["a", "dog", "sleeps"]])
-    [array(['DET', 'NOUN', 'VERB'], dtype='<U4')]
+    >>> pred = tagger.fit(X, y).predict([["a", "dog", "sleeps"], ["the", "cat"]])
+    >>> pred.shape, pred[0]
+    ((2,), array(['DET', 'NOUN', 'VERB'], dtype='<U4'))
     >>> tagger.score(X, y)
     1.0
     """
