@@ -78,58 +78,71 @@ class AutoencoderTransformer(
     noise_level : float, default=0.1
         Standard deviation ("gaussian") or masked fraction ("masking", below 1).
     cell : {"lstm", "gru", "rnn"}, default="lstm"
-        Recurrent autoencoder (sequences): cell of the encoder and decoder.
+        Cell of every recurrent layer: "lstm" or "gru" (gated cells, which
+        carry information over many steps) or "rnn", the vanilla cell
+        ``h_t = tanh(b + W h_{t-1} + U x_t)``.
     hidden_size : int, default=64
-        Recurrent autoencoder: hidden units per layer and direction.
+        Hidden units of every recurrent layer, per direction.
     num_layers : int, default=1
-        Recurrent autoencoder: stacked layers of the encoder and of the decoder.
+        Number of stacked recurrent layers (in the encoder, and in the decoder
+        when the model has one).
     bidirectional : bool, default=False
-        Recurrent autoencoder: bidirectional encoder and decoder.
+        Read each input sequence in both directions; the backward direction
+        reads each sequence reversed within its own length.
     dropout : float, default=0.0
         Dropout after each dense hidden layer, or between stacked recurrent layers.
     max_iter : int, default=200
         Number of epochs.
     batch_size : int, default=64
-        Samples per mini-batch.
+        Samples (sequences or vectors) per mini-batch, in training and in
+        prediction.
     learning_rate_init : float, default=1e-3
-        Adam's learning rate.
+        Step size of the Adam optimiser.
     alpha : float, default=0.0
         L2 penalty (Adam's weight decay).
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data and stop when the
-        validation reconstruction error has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs; the best epoch's weights are kept.
+        Hold out ``validation_fraction`` of the training data (stratified by
+        class for a classifier) and stop when the validation loss has not
+        improved by ``tol`` for ``n_iter_no_change`` epochs; the weights of the
+        best epoch are kept.
     validation_fraction : float, default=0.1
-        Fraction of the data held out for early stopping.
+        Share of the training data held out for early stopping.
     n_iter_no_change : int, default=10
-        Epochs without improvement before stopping.
+        Patience of early stopping: epochs without improvement before training
+        stops.
     tol : float, default=1e-4
-        Smallest improvement of the validation loss that counts.
+        Smallest decrease of the validation loss that counts as an improvement.
     clip_grad_norm : float, default=None
-        Clip the gradient norm to this value (None: no clipping).
+        Clip the norm of the gradient to this value at every step, against
+        exploding gradients; None for no clipping.
     device : str, default="auto"
         Torch device; "auto" uses CUDA when available. "accelerate" trains
         through Hugging Face accelerate (optional dependency): one process per
         GPU when started with ``accelerate launch``, and mixed precision.
     n_threads : int, default=None
-        Torch threads during fit and inference (None: one thread for small
-        models, torch's current setting otherwise). Restored afterwards.
+        Torch threads used while fitting and predicting (restored afterwards).
+        None uses one thread for small models, where more threads only add
+        overhead, and torch's current setting otherwise.
     random_state : int, RandomState instance or None, default=None
-        Seeds weights, dropout, noise, shuffling and the validation split,
-        without changing the global torch random state.
+        Seeds every random draw of ``fit``: initial weights, dropout,
+        shuffling, the validation split, and noise or teacher forcing where the
+        estimator uses them. Fitting never changes the caller's global torch
+        random state.
     verbose : int, default=0
-        Print a progress bar and an epoch log when > 0.
+        Print a per-epoch log and a progress bar when > 0.
     warm_start : bool, default=False
-        Continue training the previous model on the next ``fit``.
+        Continue training the fitted network on the next call to ``fit``; what
+        the first fit derived from the data (such as a scaling or a vocabulary)
+        is kept.
 
     Attributes
     ----------
     net_ : skorch.NeuralNet
-        The trained skorch net; its ``module_`` is a
-        :class:`~sklearn_rnn.modules.DenseAutoencoderModule` or a
-        :class:`~sklearn_rnn.modules.RecurrentAutoencoderModule`.
+        The trained skorch net; its ``module_`` is the torch module (see
+        :mod:`sklearn_rnn.modules`).
     n_features_in_ : int
-        Columns of a 2-D ``X``, or features per time step of sequences.
+        Columns of a 2-D table ``X``; otherwise features per time step (1 for
+        token sequences).
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names of a DataFrame ``X`` given to ``fit``.
     n_iter_ : int

@@ -134,13 +134,17 @@ class BiRNNTagger(BaseRecurrentEstimator):
     Parameters
     ----------
     cell : {"lstm", "gru", "rnn"}, default="lstm"
-        Recurrent cell.
+        Cell of every recurrent layer: "lstm" or "gru" (gated cells, which
+        carry information over many steps) or "rnn", the vanilla cell
+        ``h_t = tanh(b + W h_{t-1} + U x_t)``.
     hidden_size : int, default=128
-        Hidden units per layer and direction.
+        Hidden units of every recurrent layer, per direction.
     num_layers : int, default=2
-        Number of stacked recurrent layers.
+        Number of stacked recurrent layers (in the encoder, and in the decoder
+        when the model has one).
     bidirectional : bool, default=True
-        Read each sequence in both directions.
+        Read each input sequence in both directions; the backward direction
+        reads each sequence reversed within its own length.
     dropout : float, default=0.33
         Dropout on the word representations, between stacked layers and before
         the output layer.
@@ -167,50 +171,58 @@ class BiRNNTagger(BaseRecurrentEstimator):
     max_iter : int, default=30
         Number of epochs.
     batch_size : int, default=32
-        Sequences per mini-batch (also used for prediction).
+        Samples (sequences or vectors) per mini-batch, in training and in
+        prediction.
     learning_rate_init : float, default=2e-3
-        Adam step size.
+        Step size of the Adam optimiser.
     alpha : float, default=0.0
-        L2 penalty (Adam weight decay).
+        L2 penalty (Adam's weight decay).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the sequences and stop when the
         validation token accuracy has not improved by ``tol`` for
         ``n_iter_no_change`` epochs; the weights of the most accurate epoch
         are kept.
     validation_fraction : float, default=0.1
-        Held-out share for early stopping.
+        Share of the training data held out for early stopping.
     n_iter_no_change : int, default=3
-        Patience of early stopping, in epochs.
+        Patience of early stopping: epochs without improvement before training
+        stops.
     tol : float, default=1e-4
-        Smallest increase of the validation token accuracy that counts as
+        Smallest increase of the validation token accuracy that counts as an
         improvement.
     clip_grad_norm : float, default=5.0
-        Clip the gradient norm to this value; None for no clipping.
+        Clip the norm of the gradient to this value at every step, against
+        exploding gradients; None for no clipping.
     device : str, default="auto"
-        Torch device; "auto" uses CUDA when available.
+        Torch device; "auto" uses CUDA when available. "accelerate" trains
+        through Hugging Face accelerate (optional dependency): one process per
+        GPU when started with ``accelerate launch``, and mixed precision.
     n_threads : int, default=None
         Torch threads used while fitting and predicting (restored afterwards).
-        None uses one thread unless the model is large (batch x gates x
-        hidden_size x (input + hidden_size) over 32 million multiply-adds per
-        step), torch's current setting otherwise.
+        None uses one thread for small models, where more threads only add
+        overhead, and torch's current setting otherwise.
     random_state : int, RandomState instance or None, default=None
-        Seeds weights, dropout, shuffling and the validation split. Fitting
-        never changes the caller's global torch random state.
+        Seeds every random draw of ``fit``: initial weights, dropout,
+        shuffling, the validation split, and noise or teacher forcing where the
+        estimator uses them. Fitting never changes the caller's global torch
+        random state.
     verbose : int, default=0
         Print a per-epoch log and a progress bar when > 0.
     warm_start : bool, default=False
-        Continue training the fitted network (and keep its vocabulary) on the
-        next call to ``fit``.
+        Continue training the fitted network on the next call to ``fit``; what
+        the first fit derived from the data (such as a scaling or a vocabulary)
+        is kept.
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         Tags, sorted.
     net_ : skorch.NeuralNet
-        The trained skorch net; its ``module_`` is the torch module.
+        The trained skorch net; its ``module_`` is the torch module (see
+        :mod:`sklearn_rnn.modules`).
     n_features_in_ : int
-        Features per time step (1 for tokens); for a 2-D table ``X``, its
-        number of columns.
+        Columns of a 2-D table ``X``; otherwise features per time step (1 for
+        token sequences).
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names of a DataFrame ``X`` given to ``fit``.
     vocabulary_ : dict
