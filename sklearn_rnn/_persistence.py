@@ -264,6 +264,9 @@ def _net_state(net):
 def load(folder, *, device=None):
     """Load an estimator saved with :func:`save`, without unpickling anything.
 
+    Only JSON and safetensors files are read, so loading a model folder never
+    runs code from it.
+
     Parameters
     ----------
     folder : str or path-like

@@ -103,6 +103,11 @@ def flat_accuracy_score(y_true, y_pred, *, sample_weight=None):
     score : float
         Between 0 and 1.
 
+    See Also
+    --------
+    flat_f1_score : F1 over all tokens.
+    entity_f1_score : F1 over whole entities (chunks).
+
     Examples
     --------
     >>> from sklearn_rnn.metrics import flat_accuracy_score
@@ -140,6 +145,11 @@ def flat_f1_score(y_true, y_pred, *, average="micro", labels=None, sample_weight
     -------
     score : float or ndarray
         F1; one per label when ``average`` is None.
+
+    See Also
+    --------
+    flat_accuracy_score : The share of tokens labelled right.
+    entity_f1_score : F1 over whole entities (chunks).
 
     Examples
     --------
@@ -187,7 +197,7 @@ def _start_of_chunk(prev, tag, prev_kind, kind):
 
 
 def get_entities(tags, *, scheme="IOB2"):
-    """Entities (chunks) of one tag sequence.
+    """Return the entities (chunks) of one tag sequence.
 
     Chunks are read as the CoNLL evaluation script ``conlleval`` reads them:
     a chunk starts at ``B``/``S``, or at ``I``/``E`` that does not continue
@@ -207,6 +217,10 @@ def get_entities(tags, *, scheme="IOB2"):
     -------
     entities : list of tuple
         ``(type, start, end)`` of each chunk, ``end`` exclusive.
+
+    See Also
+    --------
+    entity_f1_score : Scores predicted entities against true ones.
 
     Examples
     --------
@@ -307,6 +321,11 @@ _RETURNS = """
     -------
     score : float
         Between 0 and 1.
+
+    See Also
+    --------
+    get_entities : The entities of one tag sequence.
+    flat_f1_score : F1 per token rather than per entity.
 
     Examples
     --------

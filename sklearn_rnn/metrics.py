@@ -106,6 +106,11 @@ def sequence_r2_score(y_true, y_pred, *, sample_weight=None):
     score : float
         R^2, at most 1.0.
 
+    See Also
+    --------
+    sklearn.metrics.r2_score : R^2 of flat targets.
+    per_horizon_errors : The error at each step ahead.
+
     Examples
     --------
     >>> from sklearn_rnn.metrics import sequence_r2_score
@@ -135,6 +140,9 @@ def _reduce(abs_or_sq, weight, metric, axis):
 
 def per_horizon_errors(y_true, y_pred, *, metric="rmse", sample_weight=None):
     """Error at each step ahead: one value per horizon step.
+
+    Forecast errors usually grow with the horizon; this shows by how much.
+    Samples shorter than a step do not count at that step.
 
     Parameters
     ----------
@@ -194,6 +202,10 @@ def horizon_error(y_true, y_pred, *, metric="rmse", horizon=None, sample_weight=
     -------
     error : float
         The error (lower is better).
+
+    See Also
+    --------
+    per_horizon_errors : The error at every step ahead at once.
 
     Examples
     --------

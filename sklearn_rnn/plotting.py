@@ -51,6 +51,10 @@ def plot_learning_curve(estimator, *, ax=None, label=None, color=None):
     sklearn.exceptions.NotFittedError
         If the estimator is not fitted.
 
+    See Also
+    --------
+    sklearn.model_selection.LearningCurveDisplay : Scores against the training set size.
+
     Examples
     --------
     >>> import matplotlib

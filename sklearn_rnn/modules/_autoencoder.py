@@ -16,6 +16,9 @@ _ACTIVATIONS = {
 class Corruption(nn.Module):
     """Input noise of a denoising autoencoder, applied in training mode only.
 
+    In evaluation mode (``module.eval()``) the input passes unchanged, so codes
+    and reconstructions at inference read the input as given.
+
     Parameters
     ----------
     noise : {"gaussian", "masking"} or None, default=None
@@ -24,6 +27,21 @@ class Corruption(nn.Module):
         None adds nothing.
     noise_level : float, default=0.1
         Standard deviation ("gaussian") or fraction of masked values ("masking").
+
+    See Also
+    --------
+    DenseAutoencoderModule : A user of this corruption.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import Corruption
+    >>> corruption = Corruption("masking", noise_level=0.5)
+    >>> X = torch.ones(2, 8)
+    >>> bool((corruption(X) == 0).any())
+    True
+    >>> bool((corruption.eval()(X) == X).all())
+    True
     """
 
     def __init__(self, noise=None, noise_level=0.1):
@@ -32,7 +50,18 @@ class Corruption(nn.Module):
         self.noise_level = noise_level
 
     def forward(self, X):
-        """Return ``X`` corrupted when training, ``X`` itself otherwise (never in place)."""
+        """Return ``X`` corrupted when training, ``X`` itself otherwise.
+
+        Parameters
+        ----------
+        X : torch.Tensor
+            Input of any shape; it is never modified in place.
+
+        Returns
+        -------
+        X_noisy : torch.Tensor
+            Corrupted copy of ``X`` (``X`` itself in evaluation mode).
+        """
         if not self.training or self.noise is None or self.noise_level == 0:
             return X
         if self.noise == "gaussian":
@@ -73,8 +102,23 @@ class DenseAutoencoderModule(nn.Module):
         Activation of the hidden layers.
     dropout : float, default=0.0
         Dropout after each hidden layer.
-    noise, noise_level
-        See :class:`Corruption`.
+    noise : {"gaussian", "masking"} or None, default=None
+        Corruption of the inputs while training, see :class:`Corruption`.
+    noise_level : float, default=0.1
+        Strength of the corruption, see :class:`Corruption`.
+
+    See Also
+    --------
+    RecurrentAutoencoderModule : The autoencoder for sequences.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import DenseAutoencoderModule
+    >>> module = DenseAutoencoderModule(n_features=6, n_components=2, hidden_layer_sizes=(4,))
+    >>> X = torch.randn(5, 6)
+    >>> module.encode(X).shape, module(X).shape
+    (torch.Size([5, 2]), torch.Size([5, 6]))
     """
 
     def __init__(
@@ -94,19 +138,72 @@ class DenseAutoencoderModule(nn.Module):
         self.decoder = _dense_stack(sizes[::-1], activation, dropout)
 
     def encode(self, X, lengths=None):
-        """Return the codes, shape ``(..., n_components)``."""
+        """Return the codes of ``X``.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (..., n_features)
+            Feature vectors.
+        lengths : None
+            Unused, for the same signature as the recurrent autoencoder.
+
+        Returns
+        -------
+        codes : torch.Tensor of shape (..., n_components)
+            One code per vector.
+        """
         return self.encoder(X)
 
     def decode(self, codes, lengths=None):
-        """Return the reconstructions of ``codes``, shape ``(..., n_features)``."""
+        """Rebuild feature vectors from their codes.
+
+        Parameters
+        ----------
+        codes : torch.Tensor of shape (..., n_components)
+            Codes, e.g. from :meth:`encode`.
+        lengths : None
+            Unused, for the same signature as the recurrent autoencoder.
+
+        Returns
+        -------
+        X_rebuilt : torch.Tensor of shape (..., n_features)
+            One reconstruction per code.
+        """
         return self.decoder(codes)
 
     def forward(self, X, lengths=None):
-        """Reconstruct ``X`` (corrupted first, when training and ``noise`` is set)."""
+        """Reconstruct ``X`` (corrupted first, when training and ``noise`` is set).
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (..., n_features)
+            Feature vectors.
+        lengths : None
+            Unused, for the same signature as the recurrent autoencoder.
+
+        Returns
+        -------
+        X_rebuilt : torch.Tensor of shape (..., n_features)
+            Reconstruction of ``X``.
+        """
         return self.decode(self.encode(self.corruption(X)))
 
     def squared_error(self, X, lengths=None):
-        """Per sample: ``[sum of squared reconstruction errors, number of values]``."""
+        """Return the squared reconstruction error of each sample.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, ..., n_features)
+            Feature vectors.
+        lengths : None
+            Unused, for the same signature as the recurrent autoencoder.
+
+        Returns
+        -------
+        errors : torch.Tensor of shape (batch, 2)
+            Per sample: the sum of squared reconstruction errors and the
+            number of values it sums over.
+        """
         err = (self.forward(X) - X).square().reshape(len(X), -1)
         return torch.stack([err.sum(1), torch.full_like(err[:, 0], err.shape[1])], dim=1)
 
@@ -136,8 +233,23 @@ class RecurrentAutoencoderModule(nn.Module):
         Bidirectional encoder and decoder.
     dropout : float, default=0.0
         Dropout between stacked layers.
-    noise, noise_level
-        See :class:`Corruption`.
+    noise : {"gaussian", "masking"} or None, default=None
+        Corruption of the inputs while training, see :class:`Corruption`.
+    noise_level : float, default=0.1
+        Strength of the corruption, see :class:`Corruption`.
+
+    See Also
+    --------
+    DenseAutoencoderModule : The autoencoder for feature vectors.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import RecurrentAutoencoderModule
+    >>> module = RecurrentAutoencoderModule(input_size=2, n_components=3, hidden_size=4)
+    >>> X, lengths = torch.randn(4, 5, 2), torch.tensor([5, 3, 5, 1])
+    >>> module.encode(X, lengths).shape, module(X, lengths).shape
+    (torch.Size([4, 3]), torch.Size([4, 5, 2]))
     """
 
     def __init__(
@@ -167,14 +279,38 @@ class RecurrentAutoencoderModule(nn.Module):
         self.output = nn.Linear(self.decoder.output_size, input_size)
 
     def encode(self, X, lengths):
-        """Return one code per sequence, shape ``(batch, n_components)``."""
+        """Return one code per sequence.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size)
+            Padded sequences.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        codes : torch.Tensor of shape (batch, n_components)
+            The code of each sequence, from the state after its last real step.
+        """
         return self.to_code(self.encoder.last_state(self.encoder(X, lengths), lengths))
 
     def decode(self, codes, lengths, n_steps=None):
-        """Rebuild sequences of ``lengths`` steps, padded to ``n_steps`` (default: the longest).
+        """Rebuild sequences of ``lengths`` steps from their codes.
 
-        Returns a tensor of shape ``(batch, n_steps, input_size)``; values at
-        padded steps are meaningless.
+        Parameters
+        ----------
+        codes : torch.Tensor of shape (batch, n_components)
+            Codes, e.g. from :meth:`encode`.
+        lengths : torch.Tensor of shape (batch,)
+            Number of steps to rebuild for each code.
+        n_steps : int, default=None
+            Length of the padded output; None for the longest of ``lengths``.
+
+        Returns
+        -------
+        X_rebuilt : torch.Tensor of shape (batch, n_steps, input_size)
+            Rebuilt sequences; values at padded steps are meaningless.
         """
         if n_steps is None:
             n_steps = int(lengths.max())
@@ -182,11 +318,38 @@ class RecurrentAutoencoderModule(nn.Module):
         return self.output(self.decoder(steps, lengths))
 
     def forward(self, X, lengths):
-        """Reconstruct ``X`` (corrupted first, when training and ``noise`` is set)."""
+        """Reconstruct ``X`` (corrupted first, when training and ``noise`` is set).
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size)
+            Padded sequences.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        X_rebuilt : torch.Tensor of shape (batch, time, input_size)
+            Reconstruction of ``X``; values at padded steps are meaningless.
+        """
         return self.decode(self.encode(self.corruption(X), lengths), lengths, X.shape[1])
 
     def squared_error(self, X, lengths):
-        """Per sample: ``[sum of squared errors over real steps, number of real values]``."""
+        """Return the squared reconstruction error of each sequence over its real steps.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size)
+            Padded sequences.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        errors : torch.Tensor of shape (batch, 2)
+            Per sequence: the sum of squared errors over the real steps and
+            the number of real values it sums over.
+        """
         err = (self.forward(X, lengths) - X).square().sum(2)
         lengths = lengths.to(X.device)
         real = torch.arange(X.shape[1], device=X.device).unsqueeze(0) < lengths.unsqueeze(1)

@@ -8,6 +8,10 @@ from sklearn_rnn.modules._encoder import RecurrentEncoder
 class SequenceClassifierModule(nn.Module):
     """Recurrent encoder followed by a linear layer on a summary of the real steps.
 
+    The module behind :class:`~sklearn_rnn.LSTMClassifier`: the summary is the
+    state after the last real step, or the mean or maximum of the outputs over
+    the real steps, so padding never changes the logits.
+
     Parameters
     ----------
     n_classes : int
@@ -18,6 +22,20 @@ class SequenceClassifierModule(nn.Module):
         Summary of each sequence (see :meth:`RecurrentEncoder.pool`).
     **encoder_params : dict
         Passed to :class:`RecurrentEncoder`.
+
+    See Also
+    --------
+    RecurrentEncoder : The encoder it summarises.
+    sklearn_rnn.LSTMClassifier : The estimator that trains it.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import SequenceClassifierModule
+    >>> module = SequenceClassifierModule(n_classes=3, input_size=2, hidden_size=4)
+    >>> X = torch.zeros(5, 7, 2)
+    >>> module(X, torch.tensor([7, 3, 1, 7, 2])).shape
+    torch.Size([5, 3])
     """
 
     def __init__(self, n_classes, dropout=0.0, pooling="last", **encoder_params):
@@ -28,9 +46,35 @@ class SequenceClassifierModule(nn.Module):
         self.head = nn.Linear(self.encoder.output_size, n_classes)
 
     def embed(self, X, lengths):
-        """Return the sequence embedding, shape (batch, encoder.output_size)."""
+        """Return the sequence embedding.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
+            Padded features, or padded token ids.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        embedding : torch.Tensor of shape (batch, encoder.output_size)
+            Summary of each sequence over its real steps (see ``pooling``).
+        """
         return self.encoder.pool(self.encoder(X, lengths), lengths, self.pooling)
 
     def forward(self, X, lengths):
-        """Return class logits, shape (batch, n_classes)."""
+        """Return the class logits.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
+            Padded features, or padded token ids.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (batch, n_classes)
+            Unnormalised class scores.
+        """
         return self.head(self.dropout(self.embed(X, lengths)))

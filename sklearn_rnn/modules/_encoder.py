@@ -45,6 +45,22 @@ class RecurrentEncoder(nn.Module):
         Probability of dropping a token's whole embedding vector in training
         (the kept ones are scaled by ``1 / (1 - p)``), so the model cannot
         lean on any single word.
+
+    See Also
+    --------
+    SequenceClassifierModule : The encoder with a classification head.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import RecurrentEncoder
+    >>> encoder = RecurrentEncoder(input_size=2, hidden_size=4, bidirectional=True)
+    >>> X, lengths = torch.randn(3, 6, 2), torch.tensor([6, 2, 4])
+    >>> outputs = encoder(X, lengths)
+    >>> outputs.shape
+    torch.Size([3, 6, 8])
+    >>> encoder.last_state(outputs, lengths).shape
+    torch.Size([3, 8])
     """
 
     def __init__(
@@ -172,6 +188,7 @@ class RecurrentEncoder(nn.Module):
         Returns
         -------
         summary : torch.Tensor of shape (batch, output_size)
+            One vector per sequence.
         """
         if pooling == "last":
             return self.last_state(outputs, lengths)

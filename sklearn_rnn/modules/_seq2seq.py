@@ -11,6 +11,10 @@ _CELLS = {"lstm": nn.LSTMCell, "gru": nn.GRUCell, "rnn": nn.RNNCell}
 class AlignedSeq2SeqModule(nn.Module):
     """Recurrent encoder with a linear layer on every step: one output per input step.
 
+    The module behind :class:`~sklearn_rnn.Seq2SeqRegressor` with
+    ``mode="aligned"``. Outputs at padded steps are meaningless and masked
+    from the loss.
+
     Parameters
     ----------
     n_outputs : int
@@ -19,6 +23,18 @@ class AlignedSeq2SeqModule(nn.Module):
         Dropout between stacked layers and before the output layer.
     **encoder_params : dict
         Passed to :class:`RecurrentEncoder`.
+
+    See Also
+    --------
+    EncoderDecoderModule : Outputs of another length than the input.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import AlignedSeq2SeqModule
+    >>> module = AlignedSeq2SeqModule(n_outputs=1, input_size=2, hidden_size=4)
+    >>> module(torch.zeros(3, 5, 2), torch.tensor([5, 5, 2])).shape
+    torch.Size([3, 5, 1])
     """
 
     def __init__(self, n_outputs, dropout=0.0, **encoder_params):
@@ -28,9 +44,19 @@ class AlignedSeq2SeqModule(nn.Module):
         self.head = nn.Linear(self.encoder.output_size, n_outputs)
 
     def forward(self, X, lengths):
-        """Return per-step outputs, shape (batch, time, n_outputs).
+        """Return the outputs of every step.
 
-        Outputs at padded steps are meaningless (and masked from the loss).
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
+            Padded features, or padded token ids.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        outputs : torch.Tensor of shape (batch, time, n_outputs)
+            One output per input step; values at padded steps are meaningless.
         """
         return self.head(self.dropout(self.encoder(X, lengths)))
 
@@ -74,6 +100,18 @@ class EncoderDecoderModule(nn.Module):
         Vocabulary size for token-id input; None for numeric features.
     embedding_dim : int, default=None
         Size of the token embedding.
+
+    See Also
+    --------
+    AlignedSeq2SeqModule : One output per input step.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import EncoderDecoderModule
+    >>> module = EncoderDecoderModule(n_outputs=1, horizon=4, input_size=2, hidden_size=8)
+    >>> module.eval()(torch.zeros(3, 6, 2), torch.tensor([6, 3, 1])).shape
+    torch.Size([3, 4, 1])
     """
 
     takes_targets = True
@@ -125,7 +163,21 @@ class EncoderDecoderModule(nn.Module):
         self.head = nn.Linear(hidden_size, n_outputs)
 
     def context(self, X, lengths):
-        """Return the context vector of each sample, shape (batch, context_size)."""
+        """Return the context vector of each sample.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
+            Padded input sequences (or vectors as ``(batch, 1, input_size)``).
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        context : torch.Tensor of shape (batch, context_size)
+            The encoder's state after each sequence's last real step (the
+            dense encoding of each vector with ``vector_input``).
+        """
         if self.vector_input:
             return self.encoder(X[:, 0])
         return self.encoder.last_state(self.encoder(X, lengths), lengths)

@@ -28,6 +28,19 @@ class CharCNN(nn.Module):
         Convolution widths, in characters. The filters are shared out evenly
         (the widest gets the remainder); with fewer filters than widths only
         the first ``output_size`` widths are used.
+
+    See Also
+    --------
+    SequenceTaggerModule : The tagger that reads words through it.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import CharCNN
+    >>> cnn = CharCNN(num_chars=30, output_size=8)
+    >>> chars = torch.tensor([[3, 4, 5, 0], [6, 7, 0, 0]])  # two words, padded
+    >>> cnn(chars).shape
+    torch.Size([2, 8])
     """
 
     def __init__(self, num_chars, output_size, char_dim=32, kernel_sizes=(2, 3, 4, 5)):
@@ -105,6 +118,19 @@ class SequenceTaggerModule(nn.Module):
     **encoder_params : dict
         ``hidden_size``, ``cell``, ``num_layers``, ``bidirectional`` of
         :class:`RecurrentEncoder`.
+
+    See Also
+    --------
+    CharCNN : The character representation of words.
+    StepCrossEntropy : The per-step loss of its logits.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import SequenceTaggerModule
+    >>> module = SequenceTaggerModule(n_classes=5, input_size=3, hidden_size=4)
+    >>> module(torch.zeros(2, 6, 3), torch.tensor([6, 4])).shape
+    torch.Size([2, 6, 5])
     """
 
     def __init__(
@@ -151,13 +177,64 @@ class SequenceTaggerModule(nn.Module):
         return self.input_dropout(emb)
 
     def forward(self, X, lengths):
-        """Tag scores (logits) at every step, shape (batch, time, n_classes)."""
+        """Return the tag scores (logits) at every step.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size), (batch, time) or \
+(batch, time, 1 + max_chars)
+            Padded numeric features, word ids, or word ids with their
+            character ids.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (batch, time, n_classes)
+            Tag scores; values at padded steps are meaningless.
+        """
         return self.head(self.dropout(self.encoder(self._inputs(X), lengths)))
 
 
 class StepCrossEntropy(nn.Module):
-    """Cross-entropy of per-step logits ``(batch, time, C)``, unreduced: ``(batch, time)``."""
+    """Cross-entropy of per-step logits, one loss per step.
+
+    Unlike :class:`torch.nn.CrossEntropyLoss`, it takes logits of shape
+    ``(batch, time, n_classes)`` and returns the unreduced ``(batch, time)``
+    losses, so the caller can mask the padded steps.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Those of :class:`torch.nn.Module`; the loss itself has no settings.
+
+    See Also
+    --------
+    SequenceTaggerModule : The module whose logits it scores.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import StepCrossEntropy
+    >>> logits = torch.zeros(2, 3, 4)
+    >>> target = torch.zeros(2, 3, dtype=torch.long)
+    >>> StepCrossEntropy()(logits, target).shape
+    torch.Size([2, 3])
+    """
 
     def forward(self, logits, target):
-        """Per-step losses; padded steps are masked by the caller."""
+        """Return the cross-entropy of every step.
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (batch, time, n_classes)
+            Tag scores.
+        target : torch.Tensor of shape (batch, time)
+            True class index of every step.
+
+        Returns
+        -------
+        losses : torch.Tensor of shape (batch, time)
+            Unreduced losses; the caller masks the padded steps.
+        """
         return F.cross_entropy(logits.transpose(1, 2), target, reduction="none")

@@ -60,6 +60,10 @@ def make_windows(
 ):
     """Cut one long series into input windows and their targets.
 
+    The windows feed :class:`~sklearn_rnn.Seq2SeqRegressor` (or any sequence
+    estimator): ``X`` holds the input windows, ``y`` what follows each window
+    (encoder-decoder) or the window shifted ahead (aligned).
+
     Parameters
     ----------
     series : array-like of shape (n_timesteps,) or (n_timesteps, n_features)
@@ -89,6 +93,10 @@ def make_windows(
     y : ndarray of shape (n_windows, n_steps) or (n_windows, n_steps, n_targets)
         Targets (2-D when there is one target column); ``n_steps`` is
         ``horizon`` (encoder-decoder) or ``input_length`` (aligned).
+
+    See Also
+    --------
+    sklearn_rnn.Seq2SeqRegressor : Learns ``y`` from ``X``.
 
     Examples
     --------
