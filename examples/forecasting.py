@@ -1,23 +1,26 @@
-"""Forecast 12 months of Mauna Loa CO2 with an encoder-decoder Seq2SeqRegressor.
+"""
+Forecast 12 months of Mauna Loa CO2 with an encoder-decoder Seq2SeqRegressor
+============================================================================
 
-Requires statsmodels (``pip install statsmodels``), which ships the data set
-(weekly CO2 concentrations in ppm, 1958-2001, from the Scripps Institution
-of Oceanography; averaged here to 526 months, gaps interpolated), and
-matplotlib for the plot. Nothing is downloaded.
+Needs statsmodels and matplotlib: ``pip install -e ".[examples]"``.
+statsmodels ships the data set (weekly CO2 concentrations in ppm, 1958-2001,
+from the Scripps Institution of Oceanography; averaged here to 526 months,
+gaps interpolated); nothing is downloaded.
 
-The first 80% of the months train the model. Every month of the last 20%
-that leaves 12 months after it is a forecast origin: the model reads the 36
-months before it and forecasts the next 12. The windows are given relative
-to their last value (the model forecasts the change from the last month),
-because the series keeps rising beyond any level seen in training. RMSE
-over all origins is compared with the last-value and seasonal-naive
-(same month last year) baselines, and the forecast from the last origin is
-plotted with the history and the truth.
+A recurrent encoder-decoder reads 36 months and forecasts the next 12; it
+is compared with the last-value and seasonal-naive baselines on the last 20%
+of the series.
 
 Usage::
 
     python examples/forecasting.py [forecast.png]    # about 30 s on 2 CPU cores
 """
+
+# %%
+# The data
+# --------
+# Monthly means of the weekly series; the first 80% of the months train the
+# model.
 
 import sys
 
@@ -35,59 +38,72 @@ import matplotlib.pyplot as plt  # noqa: E402
 INPUT_LENGTH, HORIZON, PERIOD = 36, 12, 12
 
 
-def main(png="forecast.png"):
-    """Fit, evaluate against the baselines, and save the plot to ``png``."""
-    co2 = sm.datasets.co2.load_pandas().data["co2"].resample("MS").mean().interpolate()
-    series, dates = co2.to_numpy(), co2.index
-    n_train = int(0.8 * len(series))
+png = sys.argv[1] if len(sys.argv) > 1 else "forecast.png"
+co2 = sm.datasets.co2.load_pandas().data["co2"].resample("MS").mean().interpolate()
+series, dates = co2.to_numpy(), co2.index
+n_train = int(0.8 * len(series))
 
-    # training windows, each relative to its last month
-    X, y = make_windows(series[:n_train], input_length=INPUT_LENGTH, horizon=HORIZON)
-    last = X[:, -1, :]
-    model = Seq2SeqRegressor(
-        cell="gru",
-        hidden_size=32,
-        max_iter=100,
-        batch_size=32,
-        learning_rate_init=5e-3,
-        n_threads=1,
-        random_state=0,
-    )
-    model.fit(X - last[:, None, :], y - last)
+# %%
+# Training windows
+# ----------------
+# ``make_windows`` cuts the training part into 36-month inputs and the 12
+# months that follow each. Each window is given relative to its last value:
+# the model forecasts the change from the last month, because the series
+# keeps rising beyond any level seen in training.
 
-    # rolling origins over the test part
-    origins = np.arange(n_train, len(series) - HORIZON + 1)
-    X_test = np.stack([series[o - INPUT_LENGTH : o] for o in origins])[:, :, None]
-    truth = np.stack([series[o : o + HORIZON] for o in origins])
-    last_test = X_test[:, -1, :]
-    forecasts = {
-        "Seq2SeqRegressor": model.predict(X_test - last_test[:, None, :]) + last_test,
-        "seasonal naive": series[origins[:, None] - PERIOD + np.arange(HORIZON)[None, :]],
-        "last value": np.repeat(last_test, HORIZON, axis=1),
-    }
-    print(f"{len(origins)} forecast origins, {HORIZON} months ahead; RMSE (ppm):")
-    for name, pred in forecasts.items():
-        rmse = np.sqrt(np.mean((pred - truth) ** 2))
-        per_h = per_horizon_errors(truth, pred)
-        print(f"  {name:<17} {rmse:6.3f}   (1 month ahead {per_h[0]:.3f}, 12: {per_h[-1]:.3f})")
+X, y = make_windows(series[:n_train], input_length=INPUT_LENGTH, horizon=HORIZON)
+last = X[:, -1, :]
+model = Seq2SeqRegressor(
+    cell="gru",
+    hidden_size=32,
+    max_iter=100,
+    batch_size=32,
+    learning_rate_init=5e-3,
+    n_threads=1,
+    random_state=0,
+)
+model.fit(X - last[:, None, :], y - last)
 
-    # plot the forecast from the last origin
-    o = origins[-1]
-    future = dates[o : o + HORIZON]
-    fig, ax = plt.subplots(figsize=(9, 4))
-    ax.plot(dates[o - 96 : o], series[o - 96 : o], color="black", label="history")
-    ax.plot(future, truth[-1], color="black", linestyle="--", label="truth")
-    styles = {"Seq2SeqRegressor": "tab:red", "seasonal naive": "tab:blue", "last value": "0.6"}
-    for name, color in styles.items():
-        ax.plot(future, forecasts[name][-1], color=color, marker=".", label=name)
-    ax.axvline(dates[n_train], color="0.8", linestyle=":", label="end of training data")
-    ax.set_ylabel("CO2 (ppm)")
-    ax.set_title("Mauna Loa CO2: 12-month forecast from the last origin")
-    ax.legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(png, dpi=100)
-    print(f"plot saved to {png}")
+# %%
+# Forecasts from rolling origins
+# ------------------------------
+# Every month of the last 20% that leaves 12 months after it is a forecast
+# origin: the model reads the 36 months before it and forecasts the next 12.
+# The RMSE over all origins is compared with the last-value and
+# seasonal-naive (same month last year) baselines.
 
+origins = np.arange(n_train, len(series) - HORIZON + 1)
+X_test = np.stack([series[o - INPUT_LENGTH : o] for o in origins])[:, :, None]
+truth = np.stack([series[o : o + HORIZON] for o in origins])
+last_test = X_test[:, -1, :]
+forecasts = {
+    "Seq2SeqRegressor": model.predict(X_test - last_test[:, None, :]) + last_test,
+    "seasonal naive": series[origins[:, None] - PERIOD + np.arange(HORIZON)[None, :]],
+    "last value": np.repeat(last_test, HORIZON, axis=1),
+}
+print(f"{len(origins)} forecast origins, {HORIZON} months ahead; RMSE (ppm):")
+for name, pred in forecasts.items():
+    rmse = np.sqrt(np.mean((pred - truth) ** 2))
+    per_h = per_horizon_errors(truth, pred)
+    print(f"  {name:<17} {rmse:6.3f}   (1 month ahead {per_h[0]:.3f}, 12: {per_h[-1]:.3f})")
 
-if __name__ == "__main__":
-    main(*sys.argv[1:2])
+# %%
+# The forecast from the last origin
+# ---------------------------------
+# Plotted with the history and the truth.
+
+o = origins[-1]
+future = dates[o : o + HORIZON]
+fig, ax = plt.subplots(figsize=(9, 4))
+ax.plot(dates[o - 96 : o], series[o - 96 : o], color="black", label="history")
+ax.plot(future, truth[-1], color="black", linestyle="--", label="truth")
+styles = {"Seq2SeqRegressor": "tab:red", "seasonal naive": "tab:blue", "last value": "0.6"}
+for name, color in styles.items():
+    ax.plot(future, forecasts[name][-1], color=color, marker=".", label=name)
+ax.axvline(dates[n_train], color="0.8", linestyle=":", label="end of training data")
+ax.set_ylabel("CO2 (ppm)")
+ax.set_title("Mauna Loa CO2: 12-month forecast from the last origin")
+ax.legend(loc="upper left", fontsize=8)
+fig.tight_layout()
+fig.savefig(png, dpi=100)
+print(f"plot saved to {png}")

@@ -1,4 +1,6 @@
-"""Part-of-speech tagging of English web text with BiRNNTagger.
+"""
+Part-of-speech tagging of English web text with BiRNNTagger
+===========================================================
 
 The data is a small part of the Universal Dependencies English Web Treebank
 (``examples/data``, CC BY-SA 4.0): 1,000 training sentences and 300 test
@@ -15,6 +17,13 @@ Usage::
 
     python examples/tagging.py    # about 25 s of CPU time (one thread)
 """
+
+# %%
+# The data
+# --------
+# Each file holds one ``form<TAB>tag`` line per token and a blank line
+# between sentences: ``X`` is a list of sentences (lists of words) and ``y``
+# a list of tag lists.
 
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -47,48 +56,68 @@ def most_frequent_tag(X_train, y_train, X):
     return [[counts[w].most_common(1)[0][0] if w in counts else "NOUN" for w in s] for s in X]
 
 
-def main():
-    X_train, y_train = read_tsv(DATA / "en_ewt_sample_train.tsv")
-    X_test, y_test = read_tsv(DATA / "en_ewt_sample_test.tsv")
-    tagger = BiRNNTagger(
-        hidden_size=64,
-        num_layers=1,
-        embedding_dim=50,
-        char_embedding_dim=30,
-        dropout=0.25,
-        word_dropout=0.05,
-        max_iter=10,
-        learning_rate_init=3e-3,
-        random_state=0,
+X_train, y_train = read_tsv(DATA / "en_ewt_sample_train.tsv")
+X_test, y_test = read_tsv(DATA / "en_ewt_sample_test.tsv")
+
+# %%
+# The tagger
+# ----------
+# ``BiRNNTagger`` reads the words as strings: it builds its own vocabulary
+# and, with ``char_embedding_dim``, a character CNN that represents the
+# spelling of each word. ``word_dropout`` hides a share of the training words
+# behind the unknown id, so that the model learns to tag unseen words from
+# their spelling and context.
+
+tagger = BiRNNTagger(
+    hidden_size=64,
+    num_layers=1,
+    embedding_dim=50,
+    char_embedding_dim=30,
+    dropout=0.25,
+    word_dropout=0.05,
+    max_iter=10,
+    learning_rate_init=3e-3,
+    random_state=0,
+)
+tagger.fit(X_train, y_train)
+pred = tagger.predict(X_test)
+baseline = most_frequent_tag(X_train, y_train, X_test)
+
+# %%
+# Token accuracy
+# --------------
+# Accuracy over all test tokens and over the words never seen in training,
+# next to a baseline that gives each word its most frequent training tag.
+
+known = {w for s in X_train for w in s}
+unseen = np.array([w not in known for s in X_test for w in s])
+flat_true = np.concatenate(y_test)
+n_tokens = len(flat_true)
+print(f"{len(X_train)} training sentences, {n_tokens} test tokens ({unseen.sum()} unseen)")
+print(f"{'model':<20} {'accuracy':>9} {'unseen words':>13} {'macro F1':>9}")
+for name, p in (("most frequent tag", baseline), ("BiRNNTagger", pred)):
+    flat_pred = np.concatenate(p)
+    print(
+        f"{name:<20} {flat_accuracy_score(y_test, p):>9.3f} "
+        f"{np.mean(flat_true[unseen] == flat_pred[unseen]):>13.3f} "
+        f"{flat_f1_score(y_test, p, average='macro'):>9.3f}"
     )
-    tagger.fit(X_train, y_train)
-    pred = tagger.predict(X_test)
-    baseline = most_frequent_tag(X_train, y_train, X_test)
 
-    known = {w for s in X_train for w in s}
-    unseen = np.array([w not in known for s in X_test for w in s])
-    flat_true = np.concatenate(y_test)
-    n_tokens = len(flat_true)
-    print(f"{len(X_train)} training sentences, {n_tokens} test tokens ({unseen.sum()} unseen)\n")
-    print(f"{'model':<20} {'accuracy':>9} {'unseen words':>13} {'macro F1':>9}")
-    for name, p in (("most frequent tag", baseline), ("BiRNNTagger", pred)):
-        flat_pred = np.concatenate(p)
-        print(
-            f"{name:<20} {flat_accuracy_score(y_test, p):>9.3f} "
-            f"{np.mean(flat_true[unseen] == flat_pred[unseen]):>13.3f} "
-            f"{flat_f1_score(y_test, p, average='macro'):>9.3f}"
-        )
+# %%
+# A few tagged sentences
+# ----------------------
 
-    print("\nTagged test sentences (word, true tag, predicted tag; * marks an error):")
-    for words, tags, tagged in zip(X_test[4:7], y_test[4:7], pred[4:7], strict=True):
-        print()
-        for w, t, p in zip(words, tags, tagged, strict=True):
-            mark = "*" if t != p else ""
-            print(f"  {w:<15} {t:<6} {p:<6} {mark}")
+print("Tagged test sentences (word, true tag, predicted tag; * marks an error):")
+for words, tags, tagged in zip(X_test[4:7], y_test[4:7], pred[4:7], strict=True):
+    print()
+    for w, t, p in zip(words, tags, tagged, strict=True):
+        mark = "*" if t != p else ""
+        print(f"  {w:<15} {t:<6} {p:<6} {mark}")
 
-    print("\nPer-tag scores on the test sentences:")
-    print(classification_report(flat_true, np.concatenate(pred), digits=3, zero_division=0))
+# %%
+# Scores of each tag
+# ------------------
+# Precision, recall and F1 of every tag over the test tokens.
 
-
-if __name__ == "__main__":
-    main()
+print("Per-tag scores on the test sentences:")
+print(classification_report(flat_true, np.concatenate(pred), digits=3, zero_division=0))
