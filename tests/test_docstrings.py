@@ -181,13 +181,21 @@ def _public_names():
                 continue
             seen.add(qualname)
             names.append(pytest.param(qualname, False, id=qualname))
-            if inspect.isclass(obj):
-                for attr, value in vars(obj).items():
+            if not inspect.isclass(obj):
+                continue
+            # Public methods defined here, including those inherited from a
+            # private base class of the package (validated once, where defined).
+            for klass in obj.__mro__:
+                if not klass.__module__.startswith("sklearn_rnn"):
+                    continue
+                for attr, value in vars(klass).items():
                     if attr.startswith("_"):
                         continue
                     if inspect.isfunction(value) or isinstance(value, property):
-                        method = f"{qualname}.{attr}"
-                        names.append(pytest.param(method, True, id=method))
+                        method = f"{klass.__module__}.{klass.__qualname__}.{attr}"
+                        if method not in seen:
+                            seen.add(method)
+                            names.append(pytest.param(method, True, id=method))
     return names
 
 
