@@ -113,11 +113,19 @@ def test_shared_attribute_reads_the_same(name):
     assert_docstring_consistency(estimators, include_attrs=[name])
 
 
-def test_own_text_entries_exist():
-    # An exception for an entry that no longer exists (or no longer differs) is dropped.
+def _description(est, name):
+    entries = [p for p in _doc(est)["Parameters"] if p.name == name]
+    return " ".join(" ".join(entries[0].desc).split()) if entries else None
+
+
+def test_own_text_entries_exist_and_differ():
+    # An exception for an entry that no longer exists, or no longer differs, is dropped.
     for est_name, name in OWN_TEXT:
         est = next(est for est in ESTIMATORS if est.__name__ == est_name)
-        assert name in {p.name for p in _doc(est)["Parameters"]}, (est_name, name)
+        own = _description(est, name)
+        assert own is not None, f"{est_name} no longer documents {name}"
+        shared = {_description(other, name) for other in _sharing(name, "Parameters")}
+        assert own not in shared, f"{est_name}.{name} reads as the others: drop it from OWN_TEXT"
 
 
 def _estimator_classes():
