@@ -431,7 +431,7 @@ def restore_portable_state(estimator, state):
 
 
 def skops_trusted_types():
-    """Names of the package's estimator types, to trust when loading with ``skops.io``.
+    """Return the names of the package's estimator types, to trust in ``skops.io``.
 
     :func:`skops.io.load` builds only types it trusts: scikit-learn's and
     numpy's by default, and those passed as ``trusted``. A Pipeline that

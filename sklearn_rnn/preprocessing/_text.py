@@ -344,7 +344,7 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_
         return self.fit(X).transform(X)
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output columns.
+        """Get the names of the output columns.
 
         Parameters
         ----------
