@@ -4,19 +4,15 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import TransformerTags, check_array
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_feature_names,
-    _check_n_features,
-    _get_feature_names,
-    check_is_fitted,
-)
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from sklearn_rnn._base import _SINGLE_THREAD_WORK, BaseRecurrentEstimator, cpu_settings
-from sklearn_rnn._sequences import SequenceData, as_ragged, check_sequences
+from sklearn_rnn._base import BaseRecurrentEstimator
+from sklearn_rnn._compat import Interval, StrOptions, _fit_context
+from sklearn_rnn._runtime import recurrent_work
+from sklearn_rnn._sequences import as_ragged
 from sklearn_rnn.modules import DenseAutoencoderModule, RecurrentAutoencoderModule
 
 
@@ -291,64 +287,21 @@ class AutoencoderTransformer(
         return tuple(np.asarray(sizes).tolist()) if not isinstance(sizes, tuple) else sizes
 
     # ------------------------------------------------------------ input layer
-    @property
-    def _tokens(self):
-        return False
+    # a 2-D X is a table of feature vectors (dense autoencoder)
+    _tables_are_vectors = True
 
     @property
     def _is_dense(self):
-        return self._fit_layout == "table"
-
-    def _check_X(self, X, *, reset):
-        """Validate ``X``: a 2-D table is feature vectors, anything else sequences.
-
-        Feature vectors become one-step sequences ``(n_samples, 1, n_features)``.
-        """
-        padded, lengths, layout = check_sequences(X)
-        dense = layout == "table"
-        if dense:
-            padded = np.ascontiguousarray(padded.transpose(0, 2, 1))
-            lengths = np.ones(len(padded), dtype=np.int64)
-        n_step_features = padded.shape[2]
-        info = {}
-        if reset:
-            info["_fit_layout"] = layout
-            info["_n_step_features"] = n_step_features
-            info["n_features_in_"] = n_step_features
-            info["_max_length"] = int(lengths.max())
-            names = _get_feature_names(X) if dense else None
-            if names is not None:
-                info["feature_names_in_"] = names
-        else:
-            name = type(self).__name__
-            if self._is_dense and not dense:
-                raise ValueError(
-                    f"{name} was fitted on feature vectors (a 2-D X) but X holds "
-                    "sequences (a 3-D array or a list of sequences); pass a 2-D array "
-                    f"of {self.n_features_in_} columns."
-                )
-            if not self._is_dense and dense:
-                raise ValueError(
-                    f"{name} was fitted on sequences, but X is 2-D, which is read as a "
-                    "table of feature vectors. Pass sequences as a 3-D array "
-                    "(n_samples, n_timesteps, n_features) or a list of sequences; "
-                    "univariate ones as X[:, :, None] or a list of 1-D arrays."
-                )
-            if dense:
-                _check_feature_names(self, X, reset=False)
-                _check_n_features(self, X, reset=False)
-            else:
-                self._check_step_features(n_step_features)
-        return SequenceData(torch.from_numpy(padded), lengths), info
+        return self._input_kind == "vectors"
 
     # ------------------------------------------------------------ fit hooks
-    def _fit_targets(self, y, data):
+    def _encode_targets(self, y, data):
         y_lengths = None if data.equal_lengths else data.lengths
         return data.X, y_lengths, None, {"_n_features_out": self.n_components}
 
     def _warm_start_compatible(self, info, target_info):
         if hasattr(self, "net_"):
-            if (info["_fit_layout"] == "table") != self._is_dense:
+            if (info["_input_kind"] == "vectors") != self._is_dense:
                 raise ValueError(
                     "warm_start=True, but X switched between feature vectors (2-D) and "
                     "sequences; set warm_start=False to fit a new model."
@@ -360,24 +313,19 @@ class AutoencoderTransformer(
                 )
         return super()._warm_start_compatible(info, target_info)
 
-    def _resolve_n_threads(self, n_step_features, info=None):
-        """Threads for torch: ``n_threads``, or 1 when the largest matrix product is small."""
-        if self.n_threads is not None:
-            return self.n_threads
-        layout = self._fit_layout if info is None else info["_fit_layout"]
-        if layout == "table":
-            sizes = [n_step_features, *self._hidden_layer_sizes(), self.n_components]
-            work = max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-        else:
-            gates = {"lstm": 4, "gru": 3, "rnn": 1}[self.cell]
-            in_size = max(n_step_features, self.n_components)
-            work = gates * self.hidden_size * (in_size + self.hidden_size)
-            work *= 2 if self.bidirectional else 1
-        return 1 if self.batch_size * work < _SINGLE_THREAD_WORK else None
+    def _step_work(self, info):
+        """Multiply-adds of one training step: the largest dense product, or a recurrent step."""
+        if info["_input_kind"] == "vectors":
+            sizes = [info["_n_step_features"], *self._hidden_layer_sizes(), self.n_components]
+            return self.batch_size * max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+        in_size = max(info["_n_step_features"], self.n_components)
+        return recurrent_work(
+            self.batch_size, self.cell, self.hidden_size, in_size, self.bidirectional
+        )
 
     def _make_module(self, info, target_info):
         noise = dict(noise=self.noise, noise_level=self.noise_level)
-        if info["_fit_layout"] == "table":
+        if info["_input_kind"] == "vectors":
             return DenseAutoencoderModule(
                 n_features=info["_n_step_features"],
                 n_components=self.n_components,
@@ -387,13 +335,9 @@ class AutoencoderTransformer(
                 **noise,
             )
         return RecurrentAutoencoderModule(
-            input_size=info["_n_step_features"],
             n_components=self.n_components,
-            hidden_size=self.hidden_size,
-            cell=self.cell,
-            num_layers=self.num_layers,
-            bidirectional=self.bidirectional,
             dropout=self.dropout,
+            **self._encoder_params(info),
             **noise,
         )
 
@@ -477,25 +421,17 @@ class AutoencoderTransformer(
 
     def _decode(self, codes, lengths):
         """Decode in batches, padded to the longest of ``lengths``; CPU tensor."""
-        module = self.net_.module_
-        device = self.net_.device
         size = self.net_.batch_size
         n_steps = int(lengths.max()) if len(lengths) else 1
-        was_training = module.training
-        module.eval()
-        outputs = []
-        try:
-            with cpu_settings(self._resolve_n_threads(self._n_step_features)):
-                with torch.inference_mode():
-                    for i in range(0, len(codes), size):
-                        c = codes[i : i + size].to(device)
-                        if self._is_dense:
-                            outputs.append(module.decode(c).cpu())
-                        else:
-                            lb = lengths[i : i + size].to(device)
-                            outputs.append(module.decode(c, lb, n_steps).cpu())
-        finally:
-            module.train(was_training)
+        batches = (
+            (codes[i : i + size], lengths[i : i + size]) for i in range(0, len(codes), size)
+        )
+        if self._is_dense:
+            outputs = self._run_batches(batches, lambda module, c, _: module.decode(c))
+        else:
+            outputs = self._run_batches(
+                batches, lambda module, c, lb: module.decode(c, lb, n_steps)
+            )
         return torch.cat(outputs)
 
     def score(self, X, y=None):

@@ -1,26 +1,32 @@
 """BaseRecurrentEstimator: shared parameters, the fit template and the skorch net."""
 
-import contextlib
-import copy
 import copyreg
 import warnings
+from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
+from sklearn.utils.validation import check_is_fitted
+from skorch.callbacks import GradientNormClipping, ProgressBar
+from skorch.dataset import ValidSplit
+
+from sklearn_rnn._compat import (
+    Interval,
+    StrOptions,
     _check_feature_names,
     _check_n_features,
     _check_sample_weight,
     _get_feature_names,
-    check_is_fitted,
 )
-from skorch.callbacks import GradientNormClipping, ProgressBar
-from skorch.dataset import ValidSplit
-
+from sklearn_rnn._input import (
+    check_input,
+    check_token_strings,
+    encode_token_strings,
+    holds_strings,
+)
 from sklearn_rnn._net import (
     KeepBestOnInterrupt,
     NonFiniteLossStop,
@@ -28,20 +34,27 @@ from sklearn_rnn._net import (
     StopEarly,
     ValidationScore,
 )
+from sklearn_rnn._runtime import (
+    Seeds,
+    cpu_settings,
+    draw_seeds,
+    recurrent_work,
+    resolve_device,
+    restored_on_failure,
+    seeded,
+    threads_for_work,
+)
+from sklearn_rnn._scaling import standard_scaling
 from sklearn_rnn._sequences import (
     SequenceData,
-    check_sequences,
     fits_on_device,
     holds_integers,
     iter_batch_indices,
     to_device,
 )
 
-_SEED_MAX = 2**31 - 1
 # Largest float32: step sizes and penalties beyond it overflow inside torch.
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
-# Per-step work (multiply-adds) below which one torch thread beats several.
-_SINGLE_THREAD_WORK = 2_000_000
 
 
 def _pad_time(out, length):
@@ -62,126 +75,48 @@ def _noop(*args, **kwargs):
     """Sink that prints nothing."""
 
 
-def resolve_device(device):
-    """Return a torch device string for ``device`` ("auto" picks cuda when available)."""
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError) as exc:
-        raise ValueError(
-            f"device={device!r} is not a valid torch device; use 'auto', 'cpu', 'cuda' "
-            "or 'accelerate'."
-        ) from exc
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} was requested but CUDA is not available; use "
-            "device='auto' or 'cpu'."
-        )
-    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
-        raise ValueError(
-            f"device={device!r} was requested but there are only "
-            f"{torch.cuda.device_count()} CUDA device(s); use device='cuda' or 'cuda:0'."
-        )
-    return str(dev)
+def _standardised(data, X, mean, scale):
+    """``data.X`` standardised with ``mean`` and ``scale`` (float32).
 
-
-@contextlib.contextmanager
-def torch_threads(n_threads):
-    """Use ``n_threads`` torch threads inside the block, then restore the old count."""
-    old = torch.get_num_threads()
-    if n_threads is None or n_threads == old:
-        yield
-        return
-    torch.set_num_threads(n_threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
-
-
-def _flushing_denormals():
-    """Whether the CPU currently flushes denormal floats to zero."""
-    return (torch.tensor([1e-39]) * 1.0).item() == 0.0
-
-
-@contextlib.contextmanager
-def cpu_settings(n_threads):
-    """Torch threads and denormal flushing for a fit or predict, restored afterwards.
-
-    Denormal floats (below 1.2e-38) make CPU arithmetic many times slower; they
-    appear in long training runs (e.g. in Adam's second-moment estimates) and
-    change no result that matters, so they are flushed to zero meanwhile.
+    In place when ``data.X`` is a copy made by the input check (lists, and
+    arrays that needed converting), so that at most one float32 copy of a
+    large ``X`` exists; a new tensor when it may be the caller's memory.
     """
-    with torch_threads(n_threads):
-        if _flushing_denormals() or not torch.set_flush_denormal(True):
-            yield
-            return
-        try:
-            yield
-        finally:
-            torch.set_flush_denormal(False)
+    X_t = data.X
+    mean, scale = torch.from_numpy(mean), torch.from_numpy(scale)
+    ours = isinstance(X, (list, tuple)) or (
+        isinstance(X, np.ndarray) and not np.shares_memory(X_t.numpy(), X)
+    )
+    if ours:
+        return X_t.sub_(mean).div_(scale)
+    return X_t.sub(mean).div_(scale)
 
 
-@contextlib.contextmanager
-def seeded(seed, device):
-    """Seed torch inside the block without changing the caller's random state."""
-    devices = []
-    if device.startswith("cuda"):
-        devices = [torch.device(device).index or torch.cuda.current_device()]
-    with torch.random.fork_rng(devices=devices):
-        torch.random.default_generator.manual_seed(seed)
-        if devices:
-            with torch.cuda.device(devices[0]):
-                torch.cuda.manual_seed(seed)
-        yield
-
-
-@contextlib.contextmanager
-def _restored_on_failure(net):
-    """Put a trained net back as it was if the block raises (a failed warm start)."""
-    state = {
-        "weights": copy.deepcopy(net.module_.state_dict()),
-        "optimizer": copy.deepcopy(net.optimizer_.state_dict()),
-        "history": list(net.history),
-        "rng": net.shuffle_rng_.bit_generator.state,
-        "max_epochs": net.max_epochs,
-        "batch_size": net.batch_size,
-    }
-    try:
-        yield
-    except BaseException:
-        net.module_.load_state_dict(state["weights"])
-        net.optimizer_.load_state_dict(state["optimizer"])
-        net.history[:] = state["history"]
-        net.shuffle_rng_.bit_generator.state = state["rng"]
-        net.max_epochs, net.batch_size = state["max_epochs"], state["batch_size"]
-        raise
-
-
-class BaseRecurrentEstimator(BaseEstimator):
+class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
     """Shared machinery of the recurrent estimators. Not for direct use.
 
     Subclasses define ``__init__`` (listing every parameter, as scikit-learn
-    requires) and the hooks:
+    requires) and the abstract hooks below: the fit template (:meth:`_fit`)
+    validates ``X`` with :meth:`_check_X`, calls the hooks, builds the skorch
+    net and trains it.
 
-    - ``_encode_targets(y, n, lengths) -> (y_tensor, y_lengths, split_y, info)``:
-      targets as a tensor (per-step targets padded, with their ``y_lengths``;
-      None otherwise), labels to stratify the validation split on (or None),
-      and fitted attributes derived from ``y`` (e.g. ``classes_``); an
-      estimator whose targets are built from ``X`` overrides
-      ``_fit_targets(y, data)`` instead;
-    - ``_make_module(info, target_info)``: the torch module, whose
-      ``forward(X, lengths)`` gives what the criterion compares with the targets;
-    - ``_make_criterion()``: a criterion with ``reduction="none"``; the net
-      averages it over real steps and sample weights;
-    - ``_valid_score_fns()``: ``(batch_stats, score)`` for ``validation_scores_``.
+    What ``X`` is read as is declared, not coded per estimator: token strings
+    when ``_accepts_strings`` and ``X`` holds strings; feature vectors when
+    ``_vector_input()`` says so, or when ``_tables_are_vectors`` and ``X`` is
+    a 2-D table; sequences (or token ids with ``embedding_dim``) otherwise.
 
     ``_early_stopping_monitor`` names what early stopping watches: the
     validation loss (lower is better) by default; an estimator whose
     validation score tracks its purpose more closely than the loss (e.g. a
     tagger's token accuracy) sets ``("valid_score", False)``.
     """
+
+    # token strings (lists of words) are an accepted X
+    _accepts_strings = False
+    # a 2-D table X is always a table of feature vectors, never univariate sequences
+    _tables_are_vectors = False
+    # numeric X is standardised per feature inside the estimator
+    _standardises_input = False
 
     # (history key, lower is better) watched by early stopping
     _early_stopping_monitor = ("valid_loss", True)
@@ -216,51 +151,190 @@ class BaseRecurrentEstimator(BaseEstimator):
         tags.input_tags.three_d_array = True
         return tags
 
+    # ---------------------------------------------------------------- hooks
+    @abstractmethod
+    def _encode_targets(self, y, data):
+        """Targets of ``fit``: ``(y_tensor, y_lengths, split_y, target_info)``.
+
+        ``data`` is the validated :class:`SequenceData` of ``X``. Returns
+        the targets as a tensor (per-step targets padded, with their
+        ``y_lengths``; None otherwise), labels to stratify the validation
+        split on (or None), and fitted attributes derived from ``y`` (e.g.
+        ``classes_``).
+        """
+
+    @abstractmethod
+    def _make_module(self, info, target_info):
+        """The torch module, whose ``forward(X, lengths)`` gives what the criterion reads."""
+
+    @abstractmethod
+    def _make_criterion(self):
+        """A criterion with ``reduction="none"``; the net averages it over real steps."""
+
+    @abstractmethod
+    def _valid_score_fns(self):
+        """``(batch_stats, score)`` that give ``validation_scores_``."""
+
+    def _vector_input(self):
+        """Whether the parameters ask for ``X`` as a table of feature vectors."""
+        return False
+
     # ------------------------------------------------------------ input layer
     @property
     def _tokens(self):
-        return self.embedding_dim is not None
+        return getattr(self, "embedding_dim", None) is not None
 
-    def _check_X(self, X, *, reset):
-        """Validate ``X``; return ``(SequenceData, fit_info)``.
+    def _check_X(self, X, *, reset, vectors=None):
+        """Validate ``X`` in any layout; return ``(SequenceData, info)``.
 
-        ``fit_info`` holds the input description to store as fitted attributes
-        when ``reset`` (fit); at predict it is checked against them instead.
+        ``vectors`` (fit only) forces reading a 2-D table as feature vectors
+        (True) or as sequences (False); None leaves it to the estimator. At
+        fit (``reset``), ``info`` holds the fitted input attributes (see
+        :meth:`_record_input`); at predict ``X`` is checked against them.
         """
-        padded, lengths, layout = check_sequences(X, tokens=self._tokens)
-        n_step_features = 1 if self._tokens else padded.shape[2]
-        info = {}
+        strings = self._accepts_strings and holds_strings(X)
+        if not reset and strings != (self._input_kind == "strings"):
+            kind = "string tokens" if self._input_kind == "strings" else "numeric sequences"
+            raise ValueError(
+                f"This {type(self).__name__} was fitted on {kind}; X at predict must be "
+                f"{kind} too."
+            )
+        if strings:
+            return self._check_strings(X, reset=reset)
         if reset:
-            info["_n_step_features"] = n_step_features
-            info["_fit_layout"] = layout
-            info["n_features_in_"] = padded.shape[1] if layout == "table" else n_step_features
-            names = _get_feature_names(X) if layout == "table" else None
-            if names is not None:
-                info["feature_names_in_"] = names
-            if self._tokens:
-                info["vocabulary_size_"] = int(padded.max()) + 2
-                info["_known_ids"] = _seen_ids(padded, lengths)
-            elif holds_integers(X):
-                warnings.warn(
-                    "X holds integers but embedding_dim=None, so they are read as "
-                    "numeric features. If they are token ids (e.g. from "
-                    "TokenSequenceVectorizer), set embedding_dim to learn an embedding; "
-                    "if they are numbers, convert X to float to silence this warning.",
-                    UserWarning,
-                    stacklevel=3,
-                )
+            vectors = self._vector_input() if vectors is None else vectors
         else:
-            if self._fit_layout == "table" and layout == "table":
+            vectors = self._input_kind == "vectors"
+        padded, lengths, layout = check_input(
+            X, vectors=vectors or self._tables_are_vectors, tokens=self._tokens and not vectors
+        )
+        table = layout == "table"
+        vectors = table and (vectors or self._tables_are_vectors)
+        self._check_vector_layout(reset, vectors, table, padded)
+        kind = "vectors" if vectors else "sequences"
+        tokens = self._tokens and not vectors
+        if reset:
+            info = self._record_input(X, kind, layout, padded, lengths)
+        else:
+            info = {}
+            if table and self._fit_layout == "table":
                 _check_feature_names(self, X, reset=False)
                 _check_n_features(self, X, reset=False)
-            self._check_step_features(n_step_features)
-            if self._tokens:
+            self._check_step_features(1 if tokens else padded.shape[2])
+            if tokens:
                 known = np.zeros_like(padded, dtype=bool)
                 inside = padded < len(self._known_ids)
                 known[inside] = self._known_ids[padded[inside]]
                 # a new array: padded may be the caller's own
                 padded = np.where(known, padded, self.vocabulary_size_ - 1)
-        return SequenceData(torch.from_numpy(padded), lengths), info
+        data = SequenceData(torch.from_numpy(padded), lengths)
+        if self._standardises_input and not tokens:
+            data = self._standardise(data, X, info, reset)
+        return data, info
+
+    def _check_vector_layout(self, reset, vectors, table, padded):
+        """Raise when ``X`` is not a table where feature vectors are expected, or the reverse."""
+        name = type(self).__name__
+        wanted = self._vector_input() if reset else self._input_kind == "vectors"
+        if wanted and not table:
+            fitted = "was fitted on" if not reset else "reads"
+            raise ValueError(
+                f"{name} {fitted} feature vectors (a 2-D X) but X holds sequences (a 3-D "
+                "array or a list of sequences); pass a 2-D array (n_samples, n_features)"
+                + ("." if reset else f" of {self.n_features_in_} columns.")
+            )
+        if not reset and vectors and self._input_kind != "vectors":
+            raise ValueError(
+                f"{name} was fitted on sequences, but X is 2-D, which is read as a "
+                "table of feature vectors. Pass sequences as a 3-D array "
+                "(n_samples, n_timesteps, n_features) or a list of sequences; "
+                "univariate ones as X[:, :, None] or a list of 1-D arrays."
+            )
+
+    def _record_input(self, X, kind, layout, padded, lengths, vocabularies=None):
+        """The fitted attributes that describe the input of a fit.
+
+        ``_input_kind`` ("sequences", "vectors" or "strings"), ``_fit_layout``
+        (the layout of ``X``), ``_n_step_features``, ``_max_length``,
+        ``n_features_in_`` (columns of a 2-D table, features per step
+        otherwise), ``feature_names_in_`` (a DataFrame's columns) and, for
+        tokens, the embedding's ``vocabulary_size_`` and ``_known_ids``, or
+        the ``vocabularies`` of string tokens.
+        """
+        tokens = kind == "strings" or (kind == "sequences" and self._tokens)
+        n_step_features = 1 if tokens else padded.shape[2]
+        info = {
+            "_input_kind": kind,
+            "_fit_layout": layout,
+            "_n_step_features": n_step_features,
+            "_max_length": int(lengths.max()),
+            "n_features_in_": padded.shape[1]
+            if layout == "table" and kind == "sequences"
+            else n_step_features,
+        }
+        names = _get_feature_names(X) if layout == "table" else None
+        if names is not None:
+            info["feature_names_in_"] = names
+        if kind == "strings":
+            info.update(vocabularies)
+        elif tokens:
+            vocabulary_size, known_ids = self._token_vocabulary(padded, lengths)
+            info["vocabulary_size_"] = vocabulary_size
+            info["_known_ids"] = known_ids
+        elif kind == "sequences" and "embedding_dim" in self.get_params() and holds_integers(X):
+            warnings.warn(
+                "X holds integers but embedding_dim=None, so they are read as "
+                "numeric features. If they are token ids (e.g. from "
+                "TokenSequenceVectorizer), set embedding_dim to learn an embedding; "
+                "if they are numbers, convert X to float to silence this warning.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return info
+
+    def _token_vocabulary(self, padded, lengths):
+        """``(vocabulary_size_, _known_ids)`` of token ids at fit.
+
+        One embedding row per id up to the largest, plus one for ids unseen
+        at fit; ``_known_ids`` marks the ids that occur.
+        """
+        return int(padded.max()) + 2, _seen_ids(padded, lengths)
+
+    def _check_strings(self, X, *, reset):
+        """Token strings to word ids (and character ids, see ``_char_vocabulary``)."""
+        sentences = check_token_strings(X)
+        info = {}
+        if reset:
+            if self.warm_start and getattr(self, "_input_kind", None) == "strings":
+                vocabularies = {
+                    "vocabulary_": self.vocabulary_,
+                    "_char_vocabulary": self._char_vocabulary,
+                    "vocabulary_size_": self.vocabulary_size_,
+                }
+            else:
+                vocabularies = self._build_vocabularies(sentences)
+            vocab, chars = vocabularies["vocabulary_"], vocabularies["_char_vocabulary"]
+        else:
+            vocab, chars = self.vocabulary_, self._char_vocabulary
+        ids, lengths = encode_token_strings(
+            sentences, vocab, chars if self._uses_chars else None, lowercase=self.lowercase
+        )
+        if reset:
+            info = self._record_input(
+                X, "strings", "ragged", ids[:, :, None], lengths, vocabularies
+            )
+        return SequenceData(torch.from_numpy(ids), lengths), info
+
+    def _standardise(self, data, X, info, reset):
+        """``data`` standardised per feature over its real steps (mean and scale of fit)."""
+        if reset and not (self.warm_start and hasattr(self, "net_")):
+            mean, scale = standard_scaling(data.X.numpy(), data.lengths)
+            mean, scale = mean.astype(np.float32), scale.astype(np.float32)
+        else:
+            mean, scale = self._x_mean, self._x_scale
+        if reset:
+            info.update(_x_mean=mean, _x_scale=scale)
+        return SequenceData(_standardised(data, X, mean, scale), data.lengths)
 
     def _check_step_features(self, n_step_features):
         """Raise if sequences at predict have another per-step feature count than at fit."""
@@ -273,6 +347,7 @@ class BaseRecurrentEstimator(BaseEstimator):
 
     # ------------------------------------------------------------ fit template
     def _encoder_params(self, info):
+        """Parameters of the recurrent encoder (``RecurrentEncoder``) of every module."""
         params = dict(
             input_size=info["_n_step_features"],
             hidden_size=self.hidden_size,
@@ -280,25 +355,35 @@ class BaseRecurrentEstimator(BaseEstimator):
             num_layers=self.num_layers,
             bidirectional=self.bidirectional,
         )
-        if self._tokens:
+        if self._tokens and info["_input_kind"] == "sequences":
             params.update(
                 num_embeddings=info["vocabulary_size_"], embedding_dim=self.embedding_dim
             )
         return params
 
-    def _resolve_n_threads(self, n_step_features, info=None):
-        """Threads for torch: ``n_threads``, or 1 for models too small to gain from more.
+    def _recurrent_input_size(self, info):
+        """Inputs of the first recurrent layer at each step."""
+        return getattr(self, "embedding_dim", None) or info["_n_step_features"]
 
-        ``info`` is the input description of a fit (from ``_check_X``); None at
-        inference, where the fitted attributes hold it.
+    def _step_work(self, info):
+        """Multiply-adds of one training step, for the thread heuristic."""
+        return recurrent_work(
+            self.batch_size,
+            self.cell,
+            self.hidden_size,
+            self._recurrent_input_size(info),
+            self.bidirectional,
+        )
+
+    def _resolve_n_threads(self, info=None):
+        """Torch threads: ``n_threads``, or 1 for models too small to gain from more.
+
+        ``info`` is the input description of a fit (from ``_check_X``); None
+        reads the fitted attributes. See :func:`~sklearn_rnn._runtime.threads_for_work`.
         """
         if self.n_threads is not None:
             return self.n_threads
-        gates = {"lstm": 4, "gru": 3, "rnn": 1}[self.cell]
-        in_size = self.embedding_dim or n_step_features
-        work = self.batch_size * gates * self.hidden_size * (in_size + self.hidden_size)
-        work *= 2 if self.bidirectional else 1
-        return 1 if work < _SINGLE_THREAD_WORK else None
+        return threads_for_work(self._step_work(vars(self) if info is None else info))
 
     def _callbacks(self):
         callbacks = [("nonfinite_loss", NonFiniteLossStop())]
@@ -340,11 +425,16 @@ class BaseRecurrentEstimator(BaseEstimator):
             ) from exc
 
     def _make_net(self, info, target_info, seeds, device, stratify, accelerator=None):
+        """A new skorch net for the input ``info`` and targets ``target_info``.
+
+        ``seeds`` is a :class:`~sklearn_rnn._runtime.Seeds`; its ``shuffle``
+        and ``split`` seed the batch order and the validation split.
+        """
         module = self._build_module(info, target_info)
         train_split = None
         if self.early_stopping:
             train_split = ValidSplit(
-                self.validation_fraction, stratified=stratify, random_state=seeds[2]
+                self.validation_fraction, stratified=stratify, random_state=seeds.split
             )
         net_class, extra = SequenceNet, {}
         if accelerator is not None:
@@ -366,15 +456,18 @@ class BaseRecurrentEstimator(BaseEstimator):
             callbacks=self._callbacks(),
             device=device,
             verbose=int(self.verbose),
-            shuffle_seed=seeds[1],
+            shuffle_seed=seeds.shuffle,
             **extra,
         )
 
-    def _fit(self, X, y, sample_weight=None):
-        """The fit template: validate, encode targets, build or reuse the net, train."""
-        data, info = self._check_X(X, reset=True)
+    def _fit(self, X, y, sample_weight=None, *, vectors=None):
+        """The fit template: validate, encode targets, build or reuse the net, train.
+
+        ``vectors`` is passed to :meth:`_check_X`.
+        """
+        data, info = self._check_X(X, reset=True, vectors=vectors)
         n = len(data)
-        y_t, y_lengths, split_y, target_info = self._fit_targets(y, data)
+        y_t, y_lengths, split_y, target_info = self._encode_targets(y, data)
         weights = self._sample_weights(sample_weight, n, split_y, target_info)
         data = data.with_targets(y_t, weights, y_lengths)
         accelerator = None
@@ -387,14 +480,14 @@ class BaseRecurrentEstimator(BaseEstimator):
             device = resolve_device(self.device)
             if fits_on_device(data, device):  # one copy to the GPU instead of one per batch
                 data = data.to(device)
-        seeds = check_random_state(self.random_state).randint(_SEED_MAX, size=3)
-        n_threads = self._resolve_n_threads(info["_n_step_features"], info)
+        seeds = draw_seeds(check_random_state(self.random_state))
+        n_threads = self._resolve_n_threads(info)
         warm = self.warm_start and self._warm_start_compatible(info, target_info)
         stratify = self.early_stopping and self._can_stratify(split_y)
-        with cpu_settings(n_threads), seeded(int(seeds[0]), device):
+        with cpu_settings(n_threads), seeded(seeds.weights, device):
             if warm:
                 net = self.net_
-                with _restored_on_failure(net):
+                with restored_on_failure(net):
                     net.max_epochs = self.max_iter
                     net.batch_size = self.batch_size
                     net.partial_fit(data, split_y if stratify else None)
@@ -432,18 +525,15 @@ class BaseRecurrentEstimator(BaseEstimator):
             stacklevel=3,
         )
 
-    def _fit_targets(self, y, data):
-        """Targets of ``fit``: ``_encode_targets`` on ``y``.
-
-        Estimators whose targets come from the inputs (the autoencoder
-        rebuilds ``X``) override this; ``data`` is the validated
-        :class:`SequenceData`.
-        """
-        return self._encode_targets(y, len(data), data.lengths)
-
     def _warm_start_compatible(self, info, target_info):
         if not hasattr(self, "net_"):
             return False
+        if info["_input_kind"] != self._input_kind:
+            raise ValueError(
+                "warm_start=True, but the input kind differs from the previous fit "
+                f"({self._input_kind} then {info['_input_kind']}); set warm_start=False "
+                "to fit a new model."
+            )
         same = self._n_step_features == info["_n_step_features"] and all(
             np.array_equal(getattr(self, k), v) for k, v in target_info.items()
         )
@@ -452,7 +542,7 @@ class BaseRecurrentEstimator(BaseEstimator):
                 "warm_start=True, but the features or targets differ from the previous "
                 "fit; set warm_start=False to fit a new model."
             )
-        if "vocabulary_size_" in info:
+        if "_known_ids" in info:
             if info["vocabulary_size_"] > self.vocabulary_size_:
                 raise ValueError(
                     "warm_start=True, but X holds token ids up to "
@@ -522,7 +612,43 @@ class BaseRecurrentEstimator(BaseEstimator):
 
         return save(self, folder)
 
+    def _rebuild_net(self, device, *, shuffle_seed=0, split_seed=0, stratified=False):
+        """An initialised net of the fitted architecture, for loading saved weights.
+
+        Built from the fitted attributes (the input description and the
+        target attributes that ``fit`` stored), on ``device``; its initial
+        weights are drawn without touching the caller's random state and are
+        meant to be overwritten. ``shuffle_seed``, ``split_seed`` and
+        ``stratified`` restore the saved net's settings.
+        """
+        attrs = vars(self)
+        seeds = Seeds(weights=0, shuffle=shuffle_seed, split=split_seed)
+        with seeded(seeds.weights, device):
+            net = self._make_net(attrs, attrs, seeds, device, stratified)
+            net.initialize()
+        return net
+
     # -------------------------------------------------------------- inference
+    def _run_batches(self, batches, call):
+        """``call(module, *batch)`` for each batch, in eval mode; list of CPU tensors.
+
+        The one inference loop: torch threads and denormal flushing as in
+        training, no autograd, each batch moved to the net's device, and the
+        module's train/eval mode restored afterwards.
+        """
+        module = self.net_.module_
+        device = self.net_.device
+        was_training = module.training
+        module.eval()
+        outputs = []
+        try:
+            with cpu_settings(self._resolve_n_threads()), torch.inference_mode():
+                for batch in batches:
+                    outputs.append(call(module, *to_device(batch, device)).cpu())
+        finally:
+            module.train(was_training)
+        return outputs
+
     def _forward(self, X, method="forward"):
         """Run ``module_.<method>`` over ``X`` in batches, in the order of ``X``.
 
@@ -535,30 +661,23 @@ class BaseRecurrentEstimator(BaseEstimator):
         """
         check_is_fitted(self, "net_")
         data = X if isinstance(X, SequenceData) else self._check_X(X, reset=False)[0]
-        module = self.net_.module_
-        fn = getattr(module, method)
-        device = self.net_.device
         size = self.net_.batch_size
         if data.equal_lengths:  # contiguous slices: no gathered copy of each batch
             batches = [slice(i, i + size) for i in range(0, len(data), size)]
         else:
             batches = iter_batch_indices(data.lengths, size)
-        was_training = module.training
-        module.eval()
-        outputs = []
-        try:
-            with cpu_settings(self._resolve_n_threads(self._n_step_features)):
-                with torch.inference_mode():
-                    for idx in batches:
-                        if isinstance(idx, slice):
-                            X_b, lengths_b = data.X[idx], data.lengths_t[idx]
-                        else:
-                            inputs, _ = data.batch(idx)
-                            X_b, lengths_b = inputs["X"], inputs["lengths"]
-                        X_b, lengths_b = to_device((X_b, lengths_b), device)
-                        outputs.append(fn(X_b, lengths_b).cpu())
-        finally:
-            module.train(was_training)
+
+        def inputs():
+            for idx in batches:
+                if isinstance(idx, slice):
+                    yield data.X[idx], data.lengths_t[idx]
+                else:
+                    batch, _ = data.batch(idx)
+                    yield batch["X"], batch["lengths"]
+
+        outputs = self._run_batches(
+            inputs(), lambda module, X_b, lengths_b: getattr(module, method)(X_b, lengths_b)
+        )
         if outputs[0].dim() >= 3:  # per-step outputs: pad every batch to the longest
             longest = max(o.shape[1] for o in outputs)
             outputs = [_pad_time(o, longest) for o in outputs]

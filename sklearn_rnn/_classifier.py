@@ -4,15 +4,15 @@ from numbers import Real
 
 import numpy as np
 import torch
-from sklearn.base import ClassifierMixin, TransformerMixin, _fit_context
+from sklearn.base import ClassifierMixin, TransformerMixin
 from sklearn.utils import TransformerTags
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from torch import nn
 
 from sklearn_rnn._base import BaseRecurrentEstimator
+from sklearn_rnn._compat import Interval, StrOptions, _fit_context
 from sklearn_rnn.modules import SequenceClassifierModule
 
 
@@ -254,10 +254,16 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         self : LSTMClassifier
             The fitted classifier.
         """
+        if self.pretrained_embedding is not None and not self._tokens:
+            raise ValueError(
+                "pretrained_embedding is set but embedding_dim=None; set embedding_dim to "
+                "the number of columns of pretrained_embedding."
+            )
         return self._fit(X, y, sample_weight)
 
     # ----------------------------------------------------------------- hooks
-    def _encode_targets(self, y, n, lengths):
+    def _encode_targets(self, y, data):
+        n = len(data)
         if y is None:
             raise ValueError("LSTMClassifier requires y to be passed, but the target y is None.")
         y = column_or_1d(y, warn=True)
@@ -285,18 +291,11 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         counts = np.bincount(split_y)
         return bool(counts.min() >= 2)
 
-    def _check_X(self, X, *, reset):
-        if reset and self.pretrained_embedding is not None and not self._tokens:
-            raise ValueError(
-                "pretrained_embedding is set but embedding_dim=None; set embedding_dim to "
-                "the number of columns of pretrained_embedding."
-            )
-        data, info = super()._check_X(X, reset=reset)
-        if reset and self._tokens and self.pretrained_embedding is not None:
-            weights = self._check_pretrained(int(data.X.max()))
-            info["vocabulary_size_"] = len(weights) + 1
-            info["_known_ids"] = np.ones(len(weights), dtype=bool)
-        return data, info
+    def _token_vocabulary(self, padded, lengths):
+        if self.pretrained_embedding is None:
+            return super()._token_vocabulary(padded, lengths)
+        weights = self._check_pretrained(int(padded.max()))
+        return len(weights) + 1, np.ones(len(weights), dtype=bool)
 
     def _check_pretrained(self, max_id):
         """Validate ``pretrained_embedding``; return it as a float32 tensor."""

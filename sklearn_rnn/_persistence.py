@@ -20,6 +20,7 @@ import json
 import numbers
 import os
 import platform
+import sys
 
 import numpy as np
 import sklearn
@@ -30,7 +31,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
-from sklearn_rnn._base import resolve_device, seeded
+from sklearn_rnn._runtime import resolve_device
 from sklearn_rnn._version import __version__
 
 __all__ = ["FORMAT_VERSION", "load", "save", "skops_trusted_types"]
@@ -141,12 +142,17 @@ def _versions():
 
 
 def _public_classes():
-    """The package's public estimator classes, by name (the only ones ``load`` builds)."""
-    import sklearn_rnn
+    """The package's public estimator classes, by name (the only ones ``load`` builds).
+
+    The package namespace is read from ``sys.modules``, not imported: the
+    package imports this module, and is complete before ``save`` or ``load``
+    can run (Python runs a package's ``__init__`` before any of its modules).
+    """
     import sklearn_rnn.preprocessing
 
+    package = sys.modules[__name__.rpartition(".")[0]]
     classes = {}
-    for namespace in (sklearn_rnn, sklearn_rnn.preprocessing):
+    for namespace in (package, sklearn_rnn.preprocessing):
         for name in namespace.__all__:
             obj = getattr(namespace, name)
             if isinstance(obj, type) and issubclass(obj, BaseEstimator):
@@ -361,11 +367,12 @@ def _target_device(estimator, device):
 
 def _load_net(estimator, saved, weights, optimizer, device, where):
     device = _target_device(estimator, device)
-    attrs = vars(estimator)
-    seeds = [0, _decode(saved["shuffle_seed"]) or 0, _decode(saved["split_seed"]) or 0]
-    with seeded(0, device):  # initial weights are overwritten; keep the caller's RNG
-        net = estimator._make_net(attrs, attrs, seeds, device, saved["stratified"])
-        net.initialize()
+    net = estimator._rebuild_net(
+        device,
+        shuffle_seed=_decode(saved["shuffle_seed"]) or 0,
+        split_seed=_decode(saved["split_seed"]) or 0,
+        stratified=saved["stratified"],
+    )
     try:
         net.module_.load_state_dict(weights)
     except RuntimeError as exc:

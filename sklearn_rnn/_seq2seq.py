@@ -5,19 +5,15 @@ from numbers import Real
 
 import numpy as np
 import torch
-from sklearn.base import RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin
 from sklearn.utils import check_array
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_feature_names,
-    _check_n_features,
-    _get_feature_names,
-    check_is_fitted,
-)
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from sklearn_rnn._base import BaseRecurrentEstimator
-from sklearn_rnn._sequences import SequenceData, as_ragged, check_sequences
+from sklearn_rnn._compat import Interval, StrOptions, _fit_context
+from sklearn_rnn._scaling import standard_scaling
+from sklearn_rnn._sequences import as_ragged, check_sequences
 from sklearn_rnn.metrics import sequence_r2_score
 from sklearn_rnn.modules import AlignedSeq2SeqModule, EncoderDecoderModule
 
@@ -57,49 +53,6 @@ def _is_one_dim(y):
     if a.ndim != 1:
         return False
     return a.dtype != object or all(isinstance(v, numbers.Number) for v in a)
-
-
-def _scale_stats(padded, lengths, chunk_size=4096):
-    """Per-feature mean and std over the real steps of ``padded`` (n, T, k).
-
-    Computed over chunks of ``chunk_size`` samples (merged with Chan's
-    formula), so the float64 temporaries stay small whatever the size of
-    ``padded``.
-    """
-    steps = np.arange(padded.shape[1])
-    count, mean, m2 = 0, np.zeros(padded.shape[2]), np.zeros(padded.shape[2])
-    for start in range(0, len(padded), chunk_size):
-        chunk_lengths = lengths[start : start + chunk_size]
-        mask = steps[None, :] < chunk_lengths[:, None]
-        real = padded[start : start + chunk_size][mask].astype(np.float64)
-        n_chunk = len(real)
-        chunk_mean = real.mean(axis=0)
-        chunk_m2 = ((real - chunk_mean) ** 2).sum(axis=0)
-        delta = chunk_mean - mean
-        total = count + n_chunk
-        mean = mean + delta * n_chunk / total
-        m2 = m2 + chunk_m2 + delta**2 * count * n_chunk / total
-        count = total
-    scale = np.sqrt(m2 / count)
-    scale[~(scale > 1e-12 * np.maximum(1.0, np.abs(mean)))] = 1.0
-    return mean.astype(np.float32), scale.astype(np.float32)
-
-
-def _standardised(data, X, mean, scale):
-    """``data.X`` standardised with ``mean`` and ``scale``.
-
-    In place when ``data.X`` is a copy made by the input check (lists, and
-    arrays that needed converting), so that at most one float32 copy of a
-    large ``X`` exists; a new tensor when it may be the caller's memory.
-    """
-    X_t = data.X
-    mean, scale = torch.from_numpy(mean), torch.from_numpy(scale)
-    ours = isinstance(X, (list, tuple)) or (
-        isinstance(X, np.ndarray) and not np.shares_memory(X_t.numpy(), X)
-    )
-    if ours:
-        return X_t.sub_(mean).div_(scale)
-    return X_t.sub(mean).div_(scale)
 
 
 class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
@@ -354,46 +307,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         return self._fit(X, y, sample_weight)
 
     # ------------------------------------------------------------ input layer
-    @property
-    def _reuse_scaling(self):
-        return self.warm_start and hasattr(self, "net_")
+    _standardises_input = True
 
-    def _check_X(self, X, *, reset):
-        if self.input_type == "vectors":
-            return self._check_vectors(X, reset=reset)
-        data, info = super()._check_X(X, reset=reset)
-        if self._tokens:
-            return data, info
-        if reset and not self._reuse_scaling:
-            mean, scale = _scale_stats(data.X.numpy(), data.lengths)
-            info.update(_x_mean=mean, _x_scale=scale)
-        else:
-            mean, scale = self._x_mean, self._x_scale
-            if reset:
-                info.update(_x_mean=mean, _x_scale=scale)
-        X_t = _standardised(data, X, mean, scale)
-        return SequenceData(X_t, data.lengths), info
-
-    def _check_vectors(self, X, *, reset):
-        names = _get_feature_names(X)
-        A = check_array(X, dtype=np.float32, input_name="X")
-        info = {}
-        if reset:
-            info.update(_n_step_features=A.shape[1], _fit_layout="vectors")
-            info["n_features_in_"] = A.shape[1]
-            if names is not None:
-                info["feature_names_in_"] = names
-            if self._reuse_scaling:
-                mean, scale = self._x_mean, self._x_scale
-            else:
-                mean, scale = _scale_stats(A[:, None, :], np.ones(len(A), dtype=np.int64))
-            info.update(_x_mean=mean, _x_scale=scale)
-        else:
-            _check_feature_names(self, X, reset=False)
-            _check_n_features(self, X, reset=False)
-            mean, scale = self._x_mean, self._x_scale
-        X_t = torch.from_numpy(((A - mean) / scale).astype(np.float32)[:, None, :])
-        return SequenceData(X_t, np.ones(len(A), dtype=np.int64)), info
+    def _vector_input(self):
+        return self.input_type == "vectors"
 
     def _check_targets(self, y, n, lengths, *, fit):
         """Validate ``y``; return ``(padded (n, T, k) float32, y_lengths, step_scalar)``."""
@@ -437,12 +354,12 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         return padded, y_lengths, step_scalar
 
     # ----------------------------------------------------------------- hooks
-    def _encode_targets(self, y, n, lengths):
-        padded, y_lengths, step_scalar = self._check_targets(y, n, lengths, fit=True)
-        if self._reuse_scaling and padded.shape[2] == self.n_outputs_:
+    def _encode_targets(self, y, data):
+        padded, y_lengths, step_scalar = self._check_targets(y, len(data), data.lengths, fit=True)
+        if self.warm_start and hasattr(self, "net_") and padded.shape[2] == self.n_outputs_:
             mean, scale = self._y_mean, self._y_scale
         else:
-            mean, scale = _scale_stats(padded, y_lengths)
+            mean, scale = (v.astype(np.float32) for v in standard_scaling(padded, y_lengths))
         y_t = torch.from_numpy(((padded - mean) / scale).astype(np.float32))
         info = {
             "n_outputs_": padded.shape[2],

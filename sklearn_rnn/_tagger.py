@@ -1,38 +1,22 @@
 """BiRNNTagger: one label per time step (part-of-speech tags, chunks, entities)."""
 
 import warnings
-from collections import Counter
 from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import _fit_context
 from sklearn.exceptions import DataConversionWarning
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    _check_feature_names,
-    _check_n_features,
-    _get_feature_names,
-    check_is_fitted,
-)
+from sklearn.utils.validation import check_is_fitted
 
 from sklearn_rnn._base import BaseRecurrentEstimator
-from sklearn_rnn._sequences import (
-    SequenceData,
-    _is_nested_regular_list,
-    as_ragged,
-    check_sequences,
-)
+from sklearn_rnn._compat import Hidden, Interval, StrOptions, _fit_context
+from sklearn_rnn._input import holds_strings, is_sequence, is_table, word_key
+from sklearn_rnn._sequences import as_ragged
 from sklearn_rnn._tagging_metrics import flat_accuracy_score
+from sklearn_rnn._vocabulary import UNKNOWN_ID, build_char_vocabulary, build_vocabulary
 from sklearn_rnn.modules import SequenceTaggerModule, StepCrossEntropy
 
-# Word ids of string tokens: 0 pads, 1 stands for words outside the vocabulary.
-_PAD, _UNKNOWN = 0, 1
-# Characters kept per word: longer words keep their first and last halves.
-_MAX_CHARS = 20
-# Per-step work (multiply-adds) below which one torch thread is used.
-_SINGLE_THREAD_WORK = 32_000_000
 # Word embedding size for string tokens when embedding_dim is None.
 _DEFAULT_EMBEDDING_DIM = 100
 
@@ -50,40 +34,12 @@ def _token_accuracy(stats):
     return stats[0] / stats[1]
 
 
-def _is_sequence(s):
-    return isinstance(s, (list, tuple, np.ndarray)) or (hasattr(s, "iloc") and s.ndim == 1)
-
-
-def _holds_strings(X):
-    """Whether ``X`` is a list of token sequences whose tokens are strings."""
-    if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:
-        X = list(X)
-    if isinstance(X, np.ndarray) and X.dtype.kind in "US":
-        return X.ndim == 2
-    if not isinstance(X, (list, tuple)) and not (isinstance(X, np.ndarray) and X.dtype == object):
-        return False
-    for s in X:
-        if isinstance(s, (str, bytes)):
-            return False  # one string per sample: reported by check_sequences
-        if _is_sequence(s) and len(s):
-            first = s.iloc[0] if hasattr(s, "iloc") else s[0]
-            return isinstance(first, str)
-    return False
-
-
-def _word_chars(word):
-    if len(word) > _MAX_CHARS:
-        half = _MAX_CHARS // 2
-        word = word[:half] + word[-half:]
-    return word
-
-
 def _is_flat_labels(y):
     """Whether ``y`` is one scalar label per sample (not label sequences)."""
     if isinstance(y, (list, tuple)):
-        return len(y) > 0 and not any(_is_sequence(v) for v in y)
+        return len(y) > 0 and not any(is_sequence(v) for v in y)
     return getattr(y, "ndim", None) == 1 and not (
-        getattr(getattr(y, "dtype", None), "kind", "") == "O" and any(_is_sequence(v) for v in y)
+        getattr(getattr(y, "dtype", None), "kind", "") == "O" and any(is_sequence(v) for v in y)
     )
 
 
@@ -94,16 +50,6 @@ def _is_column(y):
     except ValueError:  # label sequences of different lengths
         return False
     return len(shape) == 2 and shape[1] == 1
-
-
-def _is_table(X):
-    if hasattr(X, "iloc") and hasattr(X, "columns"):
-        return True
-    if isinstance(X, (list, tuple)):
-        return _is_nested_regular_list(X) and np.asarray(X, dtype=object).ndim == 2
-    if not isinstance(X, np.ndarray) and hasattr(X, "__array__"):
-        X = np.asarray(X)
-    return isinstance(X, np.ndarray) and X.ndim == 2
 
 
 class BiRNNTagger(BaseRecurrentEstimator):
@@ -161,9 +107,15 @@ class BiRNNTagger(BaseRecurrentEstimator):
         their case).
     min_count : int, default=1
         Words seen fewer times at fit go to the unknown entry.
-    max_vocabulary_size : int or None, default=None
+    max_features : int or None, default=None
         Keep only this many most frequent words (the unknown entry not
-        counted); None keeps all.
+        counted; ties in word order); None keeps all.
+    max_vocabulary_size : int or None, default="deprecated"
+        Former name of ``max_features``.
+
+        .. deprecated:: 0.2
+            ``max_vocabulary_size`` was renamed ``max_features`` in 0.2 and
+            will be removed in 0.3.
     word_dropout : float, default=0.05
         Probability of replacing a word by the unknown entry during training
         (word embeddings only), so that the model learns to tag unknown
@@ -266,7 +218,12 @@ class BiRNNTagger(BaseRecurrentEstimator):
         "char_embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "lowercase": ["boolean"],
         "min_count": [Interval(Integral, 1, None, closed="left")],
-        "max_vocabulary_size": [Interval(Integral, 1, None, closed="left"), None],
+        "max_features": [Interval(Integral, 1, None, closed="left"), None],
+        "max_vocabulary_size": [
+            Interval(Integral, 1, None, closed="left"),
+            None,
+            Hidden(StrOptions({"deprecated"})),
+        ],
         "word_dropout": [Interval(Real, 0, 1, closed="left")],
     }
 
@@ -282,7 +239,8 @@ class BiRNNTagger(BaseRecurrentEstimator):
         char_embedding_dim=50,
         lowercase=True,
         min_count=1,
-        max_vocabulary_size=None,
+        max_features=None,
+        max_vocabulary_size="deprecated",
         word_dropout=0.05,
         max_iter=30,
         batch_size=32,
@@ -308,6 +266,7 @@ class BiRNNTagger(BaseRecurrentEstimator):
         self.char_embedding_dim = char_embedding_dim
         self.lowercase = lowercase
         self.min_count = min_count
+        self.max_features = max_features
         self.max_vocabulary_size = max_vocabulary_size
         self.word_dropout = word_dropout
         self.max_iter = max_iter
@@ -358,8 +317,8 @@ class BiRNNTagger(BaseRecurrentEstimator):
             raise ValueError("BiRNNTagger requires y to be passed, but the target y is None.")
         if not isinstance(y, (list, tuple, np.ndarray)) and hasattr(y, "__array__"):
             y = np.asarray(y)
-        self._rows_pending = _is_table(X) and not _holds_strings(X) and _is_flat_labels(y)
-        if not self._rows_pending and _is_table(X) and _is_column(y) and np.shape(X)[1] != 1:
+        rows = is_table(X) and not holds_strings(X) and _is_flat_labels(y)
+        if not rows and is_table(X) and _is_column(y) and np.shape(X)[1] != 1:
             warnings.warn(
                 "A column-vector y was passed when a 1d array was expected. Please "
                 "change the shape of y to (n_samples,), for example using ravel().",
@@ -367,169 +326,73 @@ class BiRNNTagger(BaseRecurrentEstimator):
                 stacklevel=2,
             )
             y = np.ravel(y)
-            self._rows_pending = True
-        try:
-            return self._fit(X, y, sample_weight)
-        finally:
-            del self._rows_pending
+            rows = True
+        if rows:  # one label per row: each row is a sequence of one step
+            y = [np.asarray([v]) for v in np.asarray(y)]
+        return self._fit(X, y, sample_weight, vectors=rows)
 
     # ------------------------------------------------------------ input layer
+    _accepts_strings = True
+
     @property
-    def _tokens(self):
-        return self.embedding_dim is not None
+    def _uses_chars(self):
+        return self.char_embedding_dim is not None
 
-    def _check_X(self, X, *, reset):
-        strings = _holds_strings(X)
-        rows = self._rows_pending if reset else self._rows
-        if not reset and strings != self._string_input:
-            kind = "string tokens" if self._string_input else "numeric sequences"
+    @property
+    def _rows(self):
+        """Whether the tagger was fitted with one label per row of a 2-D table."""
+        return self._input_kind == "vectors"
+
+    def _max_features(self):
+        """``max_features``, or the deprecated ``max_vocabulary_size`` when that is set."""
+        if isinstance(self.max_vocabulary_size, str):  # "deprecated": not set
+            return self.max_features
+        if self.max_features is not None:
             raise ValueError(
-                f"This BiRNNTagger was fitted on {kind}; X at predict must be {kind} too."
+                "max_vocabulary_size is the former name of max_features; set only max_features."
             )
-        if strings:
-            data, info = self._check_strings(X, reset=reset)
-        elif rows:
-            data, info = self._check_rows(X, reset=reset)
-        else:
-            data, info = super()._check_X(X, reset=reset)
-        if reset:
-            info.update(_rows=rows, _string_input=strings)
-        return data, info
-
-    def _check_rows(self, X, *, reset):
-        """A 2-D table read as one-step sequences, its columns as the features."""
-        padded, _, layout = check_sequences(X)
-        if layout != "table":
-            raise ValueError(
-                "This BiRNNTagger was fitted on a 2-D table with one label per row; "
-                "X at predict must be a 2-D table too."
-            )
-        info = {}
-        if reset:
-            info["_n_step_features"] = info["n_features_in_"] = padded.shape[1]
-            info["_fit_layout"] = "table"
-            names = _get_feature_names(X)
-            if names is not None:
-                info["feature_names_in_"] = names
-        else:
-            _check_feature_names(self, X, reset=False)
-            _check_n_features(self, X, reset=False)
-        steps = torch.from_numpy(np.ascontiguousarray(padded.transpose(0, 2, 1)))
-        return SequenceData(steps, np.ones(len(padded), dtype=np.int64)), info
-
-    def _check_strings(self, X, *, reset):
-        """Token strings to word ids and character ids, padded."""
-        if hasattr(X, "iloc"):
-            X = list(X)
-        sentences = []
-        for i, s in enumerate(X):
-            if not _is_sequence(s):
-                raise ValueError(
-                    f"X[{i}] is a {type(s).__name__}; each sample must be a list of "
-                    "tokens (strings)."
-                )
-            s = list(s)
-            if not s:
-                raise ValueError(
-                    f"X[{i}] is an empty sentence; every sentence needs at least one "
-                    "token. Drop empty sentences before fitting or predicting."
-                )
-            bad = next((t for t in s if not isinstance(t, str)), None)
-            if bad is not None:
-                raise ValueError(
-                    f"X[{i}] mixes strings with {type(bad).__name__} values; tokens must "
-                    "all be strings (or all numeric)."
-                )
-            sentences.append(s)
-        if not sentences:
-            raise ValueError("Found array with 0 sample(s) in X; no sentences given.")
-        info = {}
-        if reset and not (self.warm_start and getattr(self, "_string_input", False)):
-            info.update(self._build_vocabularies(sentences))
-            vocab, chars = info["vocabulary_"], info["_char_vocabulary"]
-        else:
-            vocab, chars = self.vocabulary_, self._char_vocabulary
-            if reset:
-                info.update(
-                    vocabulary_=vocab,
-                    _char_vocabulary=chars,
-                    vocabulary_size_=self.vocabulary_size_,
-                )
-        if reset:
-            info.update(_n_step_features=1, n_features_in_=1, _fit_layout="ragged")
-        use_chars = self.char_embedding_dim is not None
-        lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
-        width = 1 + (_MAX_CHARS if use_chars else 0)
-        out = np.zeros((len(sentences), int(lengths.max()), width), dtype=np.int32)
-        rows = {}
-        for i, s in enumerate(sentences):
-            for t, word in enumerate(s):
-                row = rows.get(word)
-                if row is None:
-                    key = word.lower() if self.lowercase else word
-                    row = [vocab.get(key, _UNKNOWN)]
-                    if use_chars:
-                        row += [chars.get(c, _UNKNOWN) for c in _word_chars(word)]
-                    rows[word] = row
-                out[i, t, : len(row)] = row
-        if not use_chars:
-            out = out[:, :, 0]
-        else:  # trim the character axis to the longest word of this call
-            longest = max(len(r) for r in rows.values())
-            out = out[:, :, :longest]
-        return SequenceData(torch.from_numpy(np.ascontiguousarray(out)), lengths), info
+        warnings.warn(
+            "max_vocabulary_size was renamed max_features in 0.2 and will be removed "
+            "in 0.3; use max_features.",
+            FutureWarning,
+            stacklevel=4,
+        )
+        return self.max_vocabulary_size
 
     def _build_vocabularies(self, sentences):
-        words = Counter((w.lower() if self.lowercase else w) for s in sentences for w in s)
-        kept = [w for w, c in words.most_common(self.max_vocabulary_size) if c >= self.min_count]
-        vocab = {w: i for i, w in enumerate(kept, start=2)}
-        char_counts = Counter(c for w in set(w for s in sentences for w in s) for c in w)
-        chars = {c: i for i, c in enumerate(sorted(char_counts), start=2)}
+        """The word and character vocabularies of token strings at fit."""
+        vocab = build_vocabulary(
+            ([word_key(w, self.lowercase) for w in s] for s in sentences),
+            min_count=self.min_count,
+            max_features=self._max_features(),
+        )
         return {
             "vocabulary_": vocab,
             "vocabulary_size_": len(vocab) + 2,
-            "_char_vocabulary": chars,
+            "_char_vocabulary": build_char_vocabulary(w for s in sentences for w in s),
         }
 
-    def _resolve_n_threads(self, n_step_features, info=None):
-        """``n_threads``, or one thread unless the per-step work is large.
-
-        A tagger's per-step products are small (a batch of word vectors times
-        the gate weights); on 2 shared CPU cores one thread fitted the
-        example's model with 6 times less CPU time than two.
-        """
-        if self.n_threads is not None:
-            return self.n_threads
-        string_input = (info or {}).get("_string_input", getattr(self, "_string_input", False))
-        in_size = n_step_features
-        if string_input:
-            in_size = (self.embedding_dim or _DEFAULT_EMBEDDING_DIM) + (
-                self.char_embedding_dim or 0
-            )
-        elif self.embedding_dim is not None:
-            in_size = self.embedding_dim
-        gates = {"lstm": 4, "gru": 3, "rnn": 1}[self.cell]
-        work = self.batch_size * gates * self.hidden_size * (in_size + self.hidden_size)
-        work *= 2 if self.bidirectional else 1
-        return 1 if work < _SINGLE_THREAD_WORK else None
+    def _recurrent_input_size(self, info):
+        """Word embedding plus character features for strings; else as the base."""
+        if info["_input_kind"] == "strings":
+            return (self.embedding_dim or _DEFAULT_EMBEDDING_DIM) + (self.char_embedding_dim or 0)
+        return super()._recurrent_input_size(info)
 
     # ----------------------------------------------------------------- hooks
-    def _encode_targets(self, y, n, lengths):
-        if self._rows_pending:
-            seqs = [np.asarray([v]) for v in np.asarray(y)] if len(y) else []
-        else:
-            if not _is_sequence(y) and not hasattr(y, "iloc"):
-                raise ValueError(
-                    f"y must hold one label sequence per sequence of X, got {type(y).__name__}."
-                )
-            y_list = list(y)
-            if any(not _is_sequence(v) for v in y_list):
-                raise ValueError(
-                    "y must hold one label sequence per sequence of X (a list of label "
-                    "lists); got single labels. For one label per sequence use "
-                    "LSTMClassifier."
-                )
-            seqs = [np.asarray(list(v)) for v in y_list]
+    def _encode_targets(self, y, data):
+        n, lengths = len(data), data.lengths
+        if not is_sequence(y) and not hasattr(y, "iloc"):
+            raise ValueError(
+                f"y must hold one label sequence per sequence of X, got {type(y).__name__}."
+            )
+        y_list = list(y)
+        if any(not is_sequence(v) for v in y_list):
+            raise ValueError(
+                "y must hold one label sequence per sequence of X (a list of label "
+                "lists); got single labels. For one label per sequence use "
+                "LSTMClassifier."
+            )
+        seqs = [np.asarray(list(v)) for v in y_list]
         if len(seqs) != n:
             raise ValueError(
                 f"X has {n} sequences but y has {len(seqs)} label sequences; they must match."
@@ -559,44 +422,26 @@ class BiRNNTagger(BaseRecurrentEstimator):
             y_t[i, : lengths[i]] = torch.from_numpy(enc[offsets[i] : offsets[i + 1]])
         return y_t, lengths, None, {"classes_": classes}
 
-    def _warm_start_compatible(self, info, target_info):
-        if hasattr(self, "net_") and (
-            info["_string_input"] != self._string_input or info["_rows"] != self._rows
-        ):
-            raise ValueError(
-                "warm_start=True, but the input kind differs from the previous fit; set "
-                "warm_start=False to fit a new model."
-            )
-        return super()._warm_start_compatible(info, target_info)
-
     def _make_module(self, info, target_info):
-        params = dict(
+        params = self._encoder_params(info)
+        params.update(
             n_classes=len(target_info["classes_"]),
-            input_size=info["_n_step_features"],
-            hidden_size=self.hidden_size,
-            cell=self.cell,
-            num_layers=self.num_layers,
-            bidirectional=self.bidirectional,
             dropout=self.dropout,
             word_dropout=self.word_dropout,
         )
-        if info["_string_input"]:
+        if info["_input_kind"] == "strings":
             params.update(
                 num_embeddings=info["vocabulary_size_"],
                 embedding_dim=self.embedding_dim or _DEFAULT_EMBEDDING_DIM,
-                unknown_index=_UNKNOWN,
+                unknown_index=UNKNOWN_ID,
             )
-            if self.char_embedding_dim is not None:
+            if self._uses_chars:
                 params.update(
                     num_chars=len(info["_char_vocabulary"]) + 2,
                     char_embedding_dim=self.char_embedding_dim,
                 )
-        elif self._tokens:
-            params.update(
-                num_embeddings=info["vocabulary_size_"],
-                embedding_dim=self.embedding_dim,
-                unknown_index=info["vocabulary_size_"] - 1,
-            )
+        elif "num_embeddings" in params:
+            params["unknown_index"] = info["vocabulary_size_"] - 1
         return SequenceTaggerModule(**params)
 
     def _make_criterion(self):

@@ -263,14 +263,14 @@ def test_bad_parameters_raise(params, match):
 
 
 def test_scale_stats_in_chunks_equal_the_whole_computation():
-    from sklearn_rnn._seq2seq import _scale_stats
+    from sklearn_rnn._scaling import standard_scaling
 
     rng = np.random.default_rng(0)
     padded = (rng.standard_normal((50, 7, 3)) * [1, 10, 100] + [0, -5, 1e3]).astype(np.float32)
     lengths = rng.integers(1, 8, size=50)
     real = np.concatenate([padded[i, :t] for i, t in enumerate(lengths)]).astype(np.float64)
     for chunk_size in (1, 7, 4096):
-        mean, scale = _scale_stats(padded, lengths, chunk_size=chunk_size)
+        mean, scale = standard_scaling(padded, lengths, chunk_size=chunk_size)
         np.testing.assert_allclose(mean, real.mean(0), rtol=1e-6)
         np.testing.assert_allclose(scale, real.std(0), rtol=1e-5)
 

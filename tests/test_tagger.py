@@ -96,12 +96,16 @@ def test_unseen_words_are_tagged_from_their_characters(fitted_suffix_tagger):
     assert not {w for s in X for w in s[1:]} & set(fitted_suffix_tagger.vocabulary_)
     assert fitted_suffix_tagger.score(X, y) > 0.95
     # without the character representation, unknown words in the ambiguous
-    # last position (VERB or ADV) cannot be told apart
+    # last position (VERB or ADV) cannot be told apart (an odd seed may learn
+    # the position instead, so the share is taken over three seeds)
     X_train, y_train = _suffix_language(_STEMS[:8])
-    words_only = BiRNNTagger(**FAST, max_iter=15, char_embedding_dim=None, random_state=0)
-    words_only.fit(X_train, y_train)
-    pred = words_only.predict(X)
-    last_ok = [p[-1] == t[-1] for p, t in zip(pred, y, strict=True) if len(t) == 4]
+    last_ok = []
+    for seed in range(3):
+        words_only = BiRNNTagger(
+            **FAST, max_iter=15, char_embedding_dim=None, random_state=seed
+        ).fit(X_train, y_train)
+        pred = words_only.predict(X)
+        last_ok += [p[-1] == t[-1] for p, t in zip(pred, y, strict=True) if len(t) == 4]
     assert np.mean(last_ok) < 0.9
 
 

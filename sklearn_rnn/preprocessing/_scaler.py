@@ -5,6 +5,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, 
 from sklearn.utils._set_output import _wrap_data_with_container
 from sklearn.utils.validation import _check_feature_names, _check_n_features, check_is_fitted
 
+from sklearn_rnn._scaling import standard_scaling
 from sklearn_rnn._sequences import as_ragged, check_sequences
 
 __all__ = ["SequenceScaler"]
@@ -40,8 +41,8 @@ class SequenceScaler(
     with_mean : bool, default=True
         Subtract the mean.
     with_std : bool, default=True
-        Divide by the standard deviation (features with zero variance are
-        left unscaled).
+        Divide by the standard deviation (constant features, whose variance
+        is zero up to rounding, are left unscaled).
 
     Attributes
     ----------
@@ -99,15 +100,15 @@ class SequenceScaler(
             The fitted scaler.
         """
         seqs, layout, _ = _read(X)
-        real = (
-            np.concatenate(list(seqs)) if layout == "ragged" else seqs.reshape(-1, seqs.shape[2])
+        if layout == "ragged":  # all real steps as one sequence
+            seqs = np.concatenate(list(seqs))[None]
+        mean, scale = standard_scaling(
+            seqs,
+            np.full(len(seqs), seqs.shape[1]),
+            with_mean=self.with_mean,
+            with_std=self.with_std,
         )
-        n_step = real.shape[1]
-        mean = real.mean(axis=0) if self.with_mean else np.zeros(n_step)
-        scale = np.ones(n_step)
-        if self.with_std:
-            std = real.std(axis=0)
-            scale = np.where(std > 10 * np.finfo(np.float64).eps * np.abs(real).max(0), std, 1.0)
+        n_step = len(mean)
         _check_n_features(self, X if layout == "table" else np.empty((1, n_step)), reset=True)
         _check_feature_names(self, X if layout == "table" else None, reset=True)
         self.mean_, self.scale_ = mean, scale

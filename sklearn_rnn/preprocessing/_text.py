@@ -1,19 +1,15 @@
 """TokenSequenceVectorizer: raw text to ragged token-id sequences."""
 
 import re
-from collections import Counter
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils._set_output import _wrap_data_with_container
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from sklearn_rnn._compat import Interval, StrOptions, _fit_context, _wrap_data_with_container
 from sklearn_rnn._sequences import PADDING_ID, as_ragged
-
-PAD_ID = 0
-UNKNOWN_ID = 1
+from sklearn_rnn._vocabulary import PAD_ID, UNKNOWN_ID, build_vocabulary
 
 
 def _documents(X, name="X"):
@@ -264,21 +260,14 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_
                 f"pad_token and unknown_token are both {self.pad_token!r}; they must differ."
             )
         tokenized = self._tokenize(docs)
-        counts = Counter()
-        doc_freq = Counter()
-        for tokens in tokenized:
-            counts.update(tokens)
-            doc_freq.update(set(tokens))
-        reserved = {self.pad_token, self.unknown_token}
-        min_df = self.min_df
-        if isinstance(min_df, Real) and not isinstance(min_df, Integral):
-            min_df = min_df * len(docs)
-        kept = [t for t in counts if doc_freq[t] >= min_df and t not in reserved]
-        kept.sort(key=lambda t: (-counts[t], t))
-        if self.max_features is not None:
-            kept = kept[: self.max_features]
+        kept = build_vocabulary(
+            tokenized,
+            min_df=self.min_df,
+            max_features=self.max_features,
+            exclude={self.pad_token, self.unknown_token},
+        )
         vocabulary = {self.pad_token: PAD_ID, self.unknown_token: UNKNOWN_ID}
-        vocabulary.update((t, i) for i, t in enumerate(kept, start=2))
+        vocabulary.update(kept)
         self.vocabulary_ = vocabulary
         longest = max(len(tokens) for tokens in tokenized)
         self.max_length_ = self.max_length or max(1, longest)
