@@ -51,7 +51,7 @@ import torch
 from torch import nn
 
 from sklearn_rnn import AutoencoderTransformer, BiRNNTagger, Seq2SeqRegressor
-from sklearn_rnn._base import torch_threads
+from sklearn_rnn._runtime import torch_threads
 from sklearn_rnn.modules import (
     AlignedSeq2SeqModule,
     EncoderDecoderModule,

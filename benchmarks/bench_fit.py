@@ -6,7 +6,7 @@ hyperparameters: Adam with the same learning rate, ``CrossEntropyLoss``, the
 same batch size and number of epochs, on the same data, in one process and
 under the same number of torch threads (the count ``LSTMClassifier`` picks
 through ``_resolve_n_threads``, or ``--n-threads``; the raw loop runs under
-it with :func:`sklearn_rnn._base.torch_threads`). Runs are interleaved so
+it with :func:`sklearn_rnn._runtime.torch_threads`). Runs are interleaved so
 that slow drifts of a shared machine hit both sides alike, the median of each
 side is taken and the ratio ours / raw is printed with PASS/FAIL against its
 target.
@@ -63,7 +63,7 @@ import torch
 from torch import nn
 
 from sklearn_rnn import LSTMClassifier
-from sklearn_rnn._base import torch_threads
+from sklearn_rnn._runtime import torch_threads
 from sklearn_rnn.modules import SequenceClassifierModule
 
 N_FEATURES = 8
@@ -532,7 +532,9 @@ def main(argv=None):
     if device.startswith("cuda"):
         TARGETS["fixed", "fit"] = 1.15  # the GPU target (200,000 x 50 x 8, hidden 128)
     estimator = make_estimator(args.epochs, device, args.n_threads)
-    n_threads = estimator._resolve_n_threads(N_FEATURES) or torch.get_num_threads()
+    n_threads = (
+        estimator._resolve_n_threads({"_n_step_features": N_FEATURES}) or torch.get_num_threads()
+    )
     chosen = "--n-threads" if args.n_threads else "LSTMClassifier's choice"
     print(
         f"torch {torch.__version__}, device {device}, torch threads {n_threads} for both "

@@ -67,7 +67,7 @@ import torch
 from torch import nn
 
 from sklearn_rnn import Seq2SeqRegressor
-from sklearn_rnn._base import torch_threads
+from sklearn_rnn._runtime import torch_threads
 from sklearn_rnn.modules import EncoderDecoderModule
 from sklearn_rnn.preprocessing import make_windows
 

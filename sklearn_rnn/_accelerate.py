@@ -14,6 +14,7 @@ import torch
 from skorch.dataset import unpack_data
 from skorch.hf import AccelerateMixin
 
+from sklearn_rnn._compat import set_training
 from sklearn_rnn._net import SequenceNet
 
 
@@ -102,7 +103,7 @@ class AcceleratedSequenceNet(AccelerateMixin, SequenceNet):
         gradients are unscaled before the callbacks see them, so that
         ``clip_grad_norm`` clips the true gradient norm.
         """
-        self._set_training(True)
+        set_training(self, True)
         Xi, yi = unpack_data(batch)
         if getattr(self.accelerator.unwrap_model(self.module_), "takes_targets", False):
             fit_params = {**fit_params, "y": yi["y"] if isinstance(yi, dict) else yi}

@@ -1,8 +1,13 @@
 """The skorch net the estimators hold, and the callbacks they add to it.
 
-Only batching and the loss are replaced (through skorch's own extension
-points ``get_iterator`` and ``get_loss``); callbacks, history, early
-stopping, clipping and checkpoints stay skorch's.
+:class:`SequenceNet` overrides these skorch methods: ``get_dataset`` (the
+data is already a :class:`~sklearn_rnn._sequences.SequenceData`),
+``get_iterator`` (tensor-indexed, length-bucketed batches), ``get_loss``
+(masked, weighted mean), ``train_step_single`` (targets for teacher
+forcing), ``fit_loop`` (tells an interrupt from early stopping),
+``initialize`` (the shuffling generator) and the private ``_set_training``
+(see :mod:`sklearn_rnn._compat`). Callbacks, history, early stopping,
+clipping and checkpoints stay skorch's.
 """
 
 import math

@@ -2,7 +2,8 @@
 
 Every estimator turns its ``X`` into a :class:`SequenceData` through
 :func:`check_sequences`, so all of them accept the same formats and raise the
-same errors. This module depends on numpy and torch only.
+same errors. This module depends on numpy, scipy (to recognise sparse
+input) and torch only: no scikit-learn or skorch.
 """
 
 import numbers

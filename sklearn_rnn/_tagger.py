@@ -327,6 +327,18 @@ class BiRNNTagger(BaseRecurrentEstimator):
             )
             y = np.ravel(y)
             rows = True
+        if not isinstance(self.max_vocabulary_size, str):
+            if self.max_features is not None:
+                raise ValueError(
+                    "max_vocabulary_size is the former name of max_features; set only "
+                    "max_features."
+                )
+            warnings.warn(
+                "max_vocabulary_size was renamed max_features in 0.2 and will be removed "
+                "in 0.3; use max_features.",
+                FutureWarning,
+                stacklevel=2,
+            )
         if rows:  # one label per row: each row is a sequence of one step
             y = [np.asarray([v]) for v in np.asarray(y)]
         return self._fit(X, y, sample_weight, vectors=rows)
@@ -347,16 +359,6 @@ class BiRNNTagger(BaseRecurrentEstimator):
         """``max_features``, or the deprecated ``max_vocabulary_size`` when that is set."""
         if isinstance(self.max_vocabulary_size, str):  # "deprecated": not set
             return self.max_features
-        if self.max_features is not None:
-            raise ValueError(
-                "max_vocabulary_size is the former name of max_features; set only max_features."
-            )
-        warnings.warn(
-            "max_vocabulary_size was renamed max_features in 0.2 and will be removed "
-            "in 0.3; use max_features.",
-            FutureWarning,
-            stacklevel=4,
-        )
         return self.max_vocabulary_size
 
     def _build_vocabularies(self, sentences):

@@ -1,6 +1,7 @@
 """Tests of BiRNNTagger: string and numeric sequences, padding, unseen words, model selection."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -204,9 +205,31 @@ def test_vocabulary_limits():
     y = [["T"] * 6, ["T", "U", "U"]] * 3
     tagger = BiRNNTagger(**FAST, max_iter=1, min_count=6, random_state=0).fit(X, y)
     assert set(tagger.vocabulary_) == {"a", "b"}  # lower-cased; "a" 12 times, "b" 9
-    tagger.set_params(min_count=1, max_vocabulary_size=1, lowercase=False).fit(X, y)
+    tagger.set_params(min_count=1, max_features=1, lowercase=False).fit(X, y)
     assert set(tagger.vocabulary_) == {"a"}
     assert tagger.vocabulary_size_ == 3
+    # ties in word order: "b" and "d" both occur 3 times when lower-casing is off
+    tagger.set_params(max_features=4).fit(X, y)
+    assert tagger.vocabulary_ == {"a": 2, "b": 3, "A": 4, "d": 5}
+
+
+def test_max_vocabulary_size_is_the_deprecated_name_of_max_features():
+    X = [["a", "a", "a", "b", "b", "c"], ["A", "b", "d"]] * 3
+    y = [["T"] * 6, ["T", "U", "U"]] * 3
+    new = BiRNNTagger(**FAST, max_iter=1, max_features=2, random_state=0).fit(X, y)
+    old = BiRNNTagger(**FAST, max_iter=1, max_vocabulary_size=2, random_state=0)
+    with pytest.warns(FutureWarning, match="max_vocabulary_size was renamed max_features"):
+        old.fit(X, y)
+    assert old.vocabulary_ == new.vocabulary_ == {"a": 2, "b": 3}
+    np.testing.assert_array_equal(
+        np.concatenate(old.predict_proba(X)), np.concatenate(new.predict_proba(X))
+    )
+    both = BiRNNTagger(max_features=2, max_vocabulary_size=2)
+    with pytest.raises(ValueError, match="set only max_features"):
+        both.fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        new.fit(X, y)
 
 
 def test_early_stopping_and_sample_weight():

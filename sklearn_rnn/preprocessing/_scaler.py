@@ -1,10 +1,15 @@
 """SequenceScaler: per-feature standardisation over the real steps of sequences."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context
-from sklearn.utils._set_output import _wrap_data_with_container
-from sklearn.utils.validation import _check_feature_names, _check_n_features, check_is_fitted
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
+from sklearn_rnn._compat import (
+    _check_feature_names,
+    _check_n_features,
+    _fit_context,
+    _wrap_data_with_container,
+)
 from sklearn_rnn._scaling import standard_scaling
 from sklearn_rnn._sequences import as_ragged, check_sequences
 
