@@ -209,8 +209,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             X, vectors=vectors or self._tables_are_vectors, tokens=self._tokens and not vectors
         )
         table = layout == "table"
+        self._check_vector_layout(vectors, table, reset=reset)
         vectors = table and (vectors or self._tables_are_vectors)
-        self._check_vector_layout(reset, vectors, table, padded)
         kind = "vectors" if vectors else "sequences"
         tokens = self._tokens and not vectors
         if reset:
@@ -232,10 +232,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             data = self._standardise(data, X, info, reset)
         return data, info
 
-    def _check_vector_layout(self, reset, vectors, table, padded):
-        """Raise when ``X`` is not a table where feature vectors are expected, or the reverse."""
+    def _check_vector_layout(self, wanted, table, *, reset):
+        """Raise when ``X`` is not a table where feature vectors are ``wanted``, or the reverse."""
         name = type(self).__name__
-        wanted = self._vector_input() if reset else self._input_kind == "vectors"
         if wanted and not table:
             fitted = "was fitted on" if not reset else "reads"
             raise ValueError(
@@ -243,7 +242,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 "array or a list of sequences); pass a 2-D array (n_samples, n_features)"
                 + ("." if reset else f" of {self.n_features_in_} columns.")
             )
-        if not reset and vectors and self._input_kind != "vectors":
+        if not reset and table and self._tables_are_vectors and self._input_kind != "vectors":
             raise ValueError(
                 f"{name} was fitted on sequences, but X is 2-D, which is read as a "
                 "table of feature vectors. Pass sequences as a 3-D array "
@@ -611,6 +610,27 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         from sklearn_rnn._persistence import save
 
         return save(self, folder)
+
+    def _upgrade_fitted(self):
+        """Name the input kind of a model saved before ``_input_kind`` was recorded.
+
+        Models saved by sklearn_rnn 0.1.0 stored it as ``_string_input`` and
+        ``_rows`` (BiRNNTagger), or in ``_fit_layout``.
+        """
+        attrs = vars(self)
+        if "_n_step_features" not in attrs or "_input_kind" in attrs:
+            return
+        rows = attrs.pop("_rows", False)
+        if attrs.pop("_string_input", False):
+            kind = "strings"
+        elif rows or attrs.get("_fit_layout") == "vectors":
+            kind = "vectors"
+            attrs["_fit_layout"] = "table"
+        elif self._tables_are_vectors and attrs.get("_fit_layout") == "table":
+            kind = "vectors"
+        else:
+            kind = "sequences"
+        attrs["_input_kind"] = kind
 
     def _rebuild_net(self, device, *, shuffle_seed=0, split_seed=0, stratified=False):
         """An initialised net of the fitted architecture, for loading saved weights.

@@ -352,6 +352,8 @@ def _restore(estimator, meta, weights, optimizer, device=None, where="the model"
         params["device"] = device
     estimator.__dict__.update(type(estimator)(**params).__dict__)
     estimator.__dict__.update({k: _decode(v) for k, v in meta["fitted"].items()})
+    if hasattr(estimator, "_upgrade_fitted"):
+        estimator._upgrade_fitted()
     if "net" in meta:
         estimator.net_ = _load_net(estimator, meta["net"], weights, optimizer, device, where)
 

@@ -234,3 +234,55 @@ def test_pickle_and_joblib_keep_working(spec, tmp_path):
     _assert_same_output(spec.out(joblib.load(tmp_path / "model.joblib"), X), expected)
     loaded = sklearn_rnn.load(sklearn_rnn.save(est, tmp_path / "folder"))
     _assert_same_output(spec.out(pickle.loads(pickle.dumps(loaded)), X), expected)
+
+
+@pytest.mark.parametrize(
+    "make, old_attributes, kind",
+    [
+        (
+            lambda: BiRNNTagger(**SMALL, random_state=0).fit(
+                [["a", "dog"], ["the", "cat", "runs"]] * 6, [["D", "N"], ["D", "N", "V"]] * 6
+            ),
+            {"_string_input": True, "_rows": False},
+            "strings",
+        ),
+        (
+            lambda: BiRNNTagger(**SMALL, random_state=0).fit(
+                np.arange(24.0).reshape(12, 2), np.arange(12) % 2
+            ),
+            {"_string_input": False, "_rows": True},
+            "vectors",
+        ),
+        (
+            lambda: Seq2SeqRegressor(**SMALL, input_type="vectors", random_state=0).fit(
+                np.arange(24.0).reshape(12, 2), np.ones((12, 3))
+            ),
+            {},
+            "vectors",
+        ),
+        (
+            lambda: LSTMClassifier(**SMALL, random_state=0).fit(
+                np.arange(24.0).reshape(12, 2), np.arange(12) % 2
+            ),
+            {},
+            "sequences",
+        ),
+    ],
+)
+def test_models_saved_before_the_input_kind_was_recorded_still_load(
+    make, old_attributes, kind, tmp_path
+):
+    est = make()
+    folder = est.save(tmp_path)
+    path = tmp_path / "estimator.json"
+    meta = json.loads(path.read_text())
+    del meta["fitted"]["_input_kind"]
+    meta["fitted"].update(old_attributes)
+    if kind == "vectors" and isinstance(est, Seq2SeqRegressor):
+        meta["fitted"]["_fit_layout"] = "vectors"
+    path.write_text(json.dumps(meta))
+    loaded = sklearn_rnn.load(folder)
+    assert loaded._input_kind == kind
+    assert not {"_rows", "_string_input"} & vars(loaded).keys()
+    X = [["the", "dog"]] if kind == "strings" else np.arange(8.0).reshape(4, 2)
+    _assert_same_output(loaded.predict(X), est.predict(X))
