@@ -87,27 +87,44 @@ class AutoencoderTransformer(
         reads each sequence reversed within its own length.
     dropout : float, default=0.0
         Dropout after each dense hidden layer, or between stacked recurrent layers.
-    max_iter : int, default=200
-        Number of epochs.
+    max_iter : int or "auto", default=200
+        Number of epochs: an int trains exactly that many (fewer with early
+        stopping). "auto" trains until the training loss (the validation
+        monitor, with early stopping) has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, scikit-learn's MLP convergence rule, for
+        at most 200 epochs or the epochs that ``min_steps`` needs.
+    min_steps : int, default=None
+        Fewest optimiser steps (mini-batches) of training, so that a small data
+        set still gets enough updates: neither the convergence rule nor early
+        stopping ends training before them, and ``max_iter="auto"`` allows the
+        epochs they need; an int ``max_iter`` is never exceeded. None for no
+        floor.
     batch_size : int, default=64
         Samples (sequences or vectors) per mini-batch, in training and in
         prediction.
+    learning_rate : {"constant", "adaptive"}, default="constant"
+        Step-size schedule. "constant" keeps ``learning_rate_init``;
+        "adaptive" divides the step size by 5 each time two consecutive epochs
+        fail to improve the training loss (the validation monitor, with early
+        stopping) by ``tol``.
     learning_rate_init : float, default=1e-3
         Step size of the Adam optimiser.
     alpha : float, default=0.0
         L2 penalty (Adam's weight decay).
-    early_stopping : bool, default=False
+    early_stopping : bool or "auto", default=False
         Hold out ``validation_fraction`` of the training data (stratified by
         class for a classifier) and stop when the validation loss has not
         improved by ``tol`` for ``n_iter_no_change`` epochs; the weights of the
-        best epoch are kept.
+        best epoch are kept. "auto" turns it on when there are more than 10,000
+        training samples.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     n_iter_no_change : int, default=10
-        Patience of early stopping: epochs without improvement before training
-        stops.
+        Patience of early stopping and of the convergence rule of
+        ``max_iter="auto"``: epochs without improvement before training stops.
     tol : float, default=1e-4
-        Smallest decrease of the validation loss that counts as an improvement.
+        Smallest decrease of the validation loss (of the training loss, without
+        early stopping) that counts as an improvement.
     clip_grad_norm : float, default=None
         Clip the norm of the gradient to this value at every step, against
         exploding gradients; None for no clipping.
@@ -202,7 +219,9 @@ class AutoencoderTransformer(
         bidirectional=False,
         dropout=0.0,
         max_iter=200,
+        min_steps=None,
         batch_size=64,
+        learning_rate="constant",
         learning_rate_init=1e-3,
         alpha=0.0,
         early_stopping=False,
@@ -227,7 +246,9 @@ class AutoencoderTransformer(
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.max_iter = max_iter
+        self.min_steps = min_steps
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.alpha = alpha
         self.early_stopping = early_stopping

@@ -1,6 +1,7 @@
 """BaseRecurrentEstimator: shared parameters, the fit template and the skorch net."""
 
 import copyreg
+import math
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -10,7 +11,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import GradientNormClipping, ProgressBar
+from skorch.callbacks import GradientNormClipping, LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit
 
 from sklearn_rnn._compat import (
@@ -44,7 +45,7 @@ from sklearn_rnn._runtime import (
     seeded,
     threads_for_work,
 )
-from sklearn_rnn._scaling import standard_scaling
+from sklearn_rnn._scaling import BatchScaling, standard_scaling
 from sklearn_rnn._sequences import (
     SequenceData,
     fits_on_device,
@@ -55,6 +56,18 @@ from sklearn_rnn._sequences import (
 
 # Largest float32: step sizes and penalties beyond it overflow inside torch.
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+# early_stopping="auto" holds out a validation split above this many samples
+# (HistGradientBoostingClassifier's threshold).
+AUTO_EARLY_STOPPING_SAMPLES = 10_000
+
+# max_iter="auto": at most this many epochs (MLPClassifier's max_iter), more
+# when min_steps needs more.
+AUTO_MAX_ITER = 200
+
+# learning_rate="adaptive": the step size is divided by this when two
+# consecutive epochs fail to improve by tol (MLPClassifier's rule).
+ADAPTIVE_FACTOR = 5.0
 
 
 def _pad_time(out, length):
@@ -73,23 +86,6 @@ def _seen_ids(padded, lengths):
 
 def _noop(*args, **kwargs):
     """Sink that prints nothing."""
-
-
-def _standardised(data, X, mean, scale):
-    """``data.X`` standardised with ``mean`` and ``scale`` (float32).
-
-    In place when ``data.X`` is a copy made by the input check (lists, and
-    arrays that needed converting), so that at most one float32 copy of a
-    large ``X`` exists; a new tensor when it may be the caller's memory.
-    """
-    X_t = data.X
-    mean, scale = torch.from_numpy(mean), torch.from_numpy(scale)
-    ours = isinstance(X, (list, tuple)) or (
-        isinstance(X, np.ndarray) and not np.shares_memory(X_t.numpy(), X)
-    )
-    if ours:
-        return X_t.sub_(mean).div_(scale)
-    return X_t.sub(mean).div_(scale)
 
 
 class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
@@ -115,9 +111,6 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
     _accepts_strings = False
     # a 2-D table X is always a table of feature vectors, never univariate sequences
     _tables_are_vectors = False
-    # numeric X is standardised per feature inside the estimator
-    _standardises_input = False
-
     # (history key, lower is better) watched by early stopping
     _early_stopping_monitor = ("valid_loss", True)
 
@@ -128,14 +121,17 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "min_steps": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, _FLOAT32_MAX, closed="right")],
         "alpha": [Interval(Real, 0, _FLOAT32_MAX, closed="both")],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "scaling": [StrOptions({"standard", "instance"}), None],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
@@ -228,8 +224,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 # a new array: padded may be the caller's own
                 padded = np.where(known, padded, self.vocabulary_size_ - 1)
         data = SequenceData(torch.from_numpy(padded), lengths)
-        if self._standardises_input and not tokens:
-            data = self._standardise(data, X, info, reset)
+        if not tokens:
+            data.scaling = self._input_scaling(data, kind, info, reset)
         return data, info
 
     def _check_vector_layout(self, wanted, table, *, reset):
@@ -324,16 +320,33 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             )
         return SequenceData(torch.from_numpy(ids), lengths), info
 
-    def _standardise(self, data, X, info, reset):
-        """``data`` standardised per feature over its real steps (mean and scale of fit)."""
-        if reset and not (self.warm_start and hasattr(self, "net_")):
+    def _input_scaling(self, data, kind, info, reset):
+        """The :class:`BatchScaling` of numeric input (``scaling``), or None.
+
+        Statistics of "standard" come from the real steps of the first fit
+        (a warm start keeps them) and are stored as ``_x_mean`` and
+        ``_x_scale``; ``X`` itself is never scaled, each batch is.
+        """
+        scaling = getattr(self, "scaling", None)
+        if scaling is None:
+            return None
+        if scaling == "instance":
+            if kind == "vectors":
+                raise ValueError(
+                    f'scaling="instance" scales each sequence over its steps, but '
+                    f"{type(self).__name__} reads X as feature vectors (one step each); "
+                    'use scaling="standard" or None.'
+                )
+            return BatchScaling("instance")
+        keep = not reset or (self.warm_start and hasattr(self, "net_"))
+        if keep and hasattr(self, "_x_mean"):
+            mean, scale = self._x_mean, self._x_scale
+        else:
             mean, scale = standard_scaling(data.X.numpy(), data.lengths)
             mean, scale = mean.astype(np.float32), scale.astype(np.float32)
-        else:
-            mean, scale = self._x_mean, self._x_scale
         if reset:
             info.update(_x_mean=mean, _x_scale=scale)
-        return SequenceData(_standardised(data, X, mean, scale), data.lengths)
+        return BatchScaling("standard", mean, scale)
 
     def _check_step_features(self, n_step_features):
         """Raise if sequences at predict have another per-step feature count than at fit."""
@@ -384,15 +397,80 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             return self.n_threads
         return threads_for_work(self._step_work(vars(self) if info is None else info))
 
-    def _callbacks(self):
+    def _training_plan(self, n_samples):
+        """How long and on what a fit of ``n_samples`` trains.
+
+        Returns ``_early_stopping_on`` (``early_stopping``, with "auto" read
+        as ``n_samples > AUTO_EARLY_STOPPING_SAMPLES``), ``_max_epochs`` (an
+        int ``max_iter``, or for "auto" ``AUTO_MAX_ITER`` raised to the epochs
+        that ``min_steps`` needs) and ``_min_epochs`` (the epochs that make
+        ``min_steps`` optimiser steps, at most ``_max_epochs``).
+        """
+        early = self.early_stopping
+        if early == "auto":
+            early = n_samples > AUTO_EARLY_STOPPING_SAMPLES
+        n_train = n_samples
+        if early:
+            n_train -= math.ceil(n_samples * self.validation_fraction)
+        batches = max(1, math.ceil(n_train / self.batch_size))
+        min_epochs = math.ceil(self.min_steps / batches) if self.min_steps else 0
+        if self.max_iter == "auto":
+            max_epochs = max(AUTO_MAX_ITER, min_epochs)
+        else:
+            max_epochs = self.max_iter
+        return {
+            "_early_stopping_on": bool(early),
+            "_max_epochs": max_epochs,
+            "_min_epochs": min(min_epochs, max_epochs),
+        }
+
+    def _plan_of_fit(self):
+        """The training plan of the fitted model (models saved before it: the parameters)."""
+        attrs = vars(self)
+        early = attrs.get("_early_stopping_on", self.early_stopping is True)
+        max_epochs = attrs.get("_max_epochs", self.max_iter)
+        if max_epochs == "auto":
+            max_epochs = AUTO_MAX_ITER
+        return {
+            "_early_stopping_on": early,
+            "_max_epochs": max_epochs,
+            "_min_epochs": attrs.get("_min_epochs", 0),
+        }
+
+    def _callbacks(self, plan):
+        """The net's callbacks for a training ``plan`` (see :meth:`_training_plan`).
+
+        With early stopping, :class:`StopEarly` watches the validation
+        monitor and restores the best weights. Without, and with
+        ``max_iter="auto"``, it watches the training loss (scikit-learn's MLP
+        convergence rule) and keeps the last weights. ``learning_rate=
+        "adaptive"`` adds a ``ReduceLROnPlateau`` schedule on the same monitor.
+        """
         callbacks = [("nonfinite_loss", NonFiniteLossStop())]
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
         monitor, lower_is_better = "train_loss", True
-        if self.early_stopping:
+        early = plan["_early_stopping_on"]
+        if early:
             monitor, lower_is_better = self._early_stopping_monitor
             batch_stats, score = self._valid_score_fns()
             callbacks.append(("valid_score", ValidationScore(batch_stats, score)))
+        if self.learning_rate == "adaptive":
+            callbacks.append(
+                (
+                    "lr_scheduler",
+                    LRScheduler(
+                        policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
+                        monitor=monitor,
+                        mode="min" if lower_is_better else "max",
+                        factor=1 / ADAPTIVE_FACTOR,
+                        patience=1,
+                        threshold=self.tol,
+                        threshold_mode="abs",
+                    ),
+                )
+            )
+        if early or self.max_iter == "auto":
             callbacks.append(
                 (
                     "early_stopping",
@@ -402,7 +480,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                         patience=self.n_iter_no_change,
                         threshold=self.tol,
                         threshold_mode="abs",
-                        load_best=True,
+                        load_best=early,
+                        min_epochs=plan["_min_epochs"],
                         sink=print if self.verbose else _noop,
                     ),
                 )
@@ -423,15 +502,16 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 "ids densely from 0 (the embedding has one row per id up to the largest)."
             ) from exc
 
-    def _make_net(self, info, target_info, seeds, device, stratify, accelerator=None):
+    def _make_net(self, info, target_info, seeds, device, stratify, plan, accelerator=None):
         """A new skorch net for the input ``info`` and targets ``target_info``.
 
         ``seeds`` is a :class:`~sklearn_rnn._runtime.Seeds`; its ``shuffle``
-        and ``split`` seed the batch order and the validation split.
+        and ``split`` seed the batch order and the validation split. ``plan``
+        is the training plan (see :meth:`_training_plan`).
         """
         module = self._build_module(info, target_info)
         train_split = None
-        if self.early_stopping:
+        if plan["_early_stopping_on"]:
             train_split = ValidSplit(
                 self.validation_fraction, stratified=stratify, random_state=seeds.split
             )
@@ -449,10 +529,10 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             optimizer=torch.optim.Adam,
             lr=self.learning_rate_init,
             optimizer__weight_decay=self.alpha,
-            max_epochs=self.max_iter,
+            max_epochs=plan["_max_epochs"],
             batch_size=self.batch_size,
             train_split=train_split,
-            callbacks=self._callbacks(),
+            callbacks=self._callbacks(plan),
             device=device,
             verbose=int(self.verbose),
             shuffle_seed=seeds.shuffle,
@@ -482,30 +562,34 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         seeds = draw_seeds(check_random_state(self.random_state))
         n_threads = self._resolve_n_threads(info)
         warm = self.warm_start and self._warm_start_compatible(info, target_info)
-        stratify = self.early_stopping and self._can_stratify(split_y)
+        plan = self._training_plan(n)
+        if warm:  # the net keeps its validation split and callbacks
+            plan["_early_stopping_on"] = self._plan_of_fit()["_early_stopping_on"]
+        stratify = plan["_early_stopping_on"] and self._can_stratify(split_y)
         with cpu_settings(n_threads), seeded(seeds.weights, device):
             if warm:
                 net = self.net_
                 with restored_on_failure(net):
-                    net.max_epochs = self.max_iter
+                    net.max_epochs = plan["_max_epochs"]
                     net.batch_size = self.batch_size
                     net.partial_fit(data, split_y if stratify else None)
             else:
-                net = self._make_net(info, target_info, seeds, device, stratify, accelerator)
+                net = self._make_net(info, target_info, seeds, device, stratify, plan, accelerator)
                 net.fit(data, split_y if stratify else None)
         history = net.history
         if getattr(net, "interrupted_", False):
             self._warn_interrupted(net)
         info.update(target_info)
+        info.update(plan)
         info["net_"] = net
         info["n_iter_"] = len(history)
         info["loss_curve_"] = [float(v) for v in history[:, "train_loss"]]
-        if self.early_stopping:
+        if plan["_early_stopping_on"]:
             info["validation_scores_"] = [float(v) for v in history[:, "valid_score"]]
             info["best_loss_"] = float(min(history[:, "valid_loss"]))
         else:
             info["best_loss_"] = min(info["loss_curve_"])
-        for key in ("feature_names_in_", "validation_scores_"):
+        for key in ("feature_names_in_", "validation_scores_", "_x_mean", "_x_scale"):
             if key not in info and hasattr(self, key):
                 delattr(self, key)
         self.__dict__.update(info)
@@ -644,7 +728,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         attrs = vars(self)
         seeds = Seeds(weights=0, shuffle=shuffle_seed, split=split_seed)
         with seeded(seeds.weights, device):
-            net = self._make_net(attrs, attrs, seeds, device, stratified)
+            net = self._make_net(attrs, attrs, seeds, device, stratified, self._plan_of_fit())
             net.initialize()
         return net
 
@@ -690,7 +774,10 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         def inputs():
             for idx in batches:
                 if isinstance(idx, slice):
-                    yield data.X[idx], data.lengths_t[idx]
+                    X_b, lengths_b = data.X[idx], data.lengths_t[idx]
+                    if data.scaling is not None:
+                        X_b = data.scaling(X_b, lengths_b)
+                    yield X_b, lengths_b
                 else:
                     batch, _ = data.batch(idx)
                     yield batch["X"], batch["lengths"]

@@ -202,10 +202,38 @@ class ValidationScore(Callback):
 
 
 class StopEarly(EarlyStopping):
-    """skorch's ``EarlyStopping`` that marks the net when it stops training."""
+    """skorch's ``EarlyStopping`` that marks the net when it stops, with a floor.
+
+    Parameters
+    ----------
+    min_epochs : int, default=0
+        Epochs of each ``fit`` call before stopping may happen; epochs without
+        improvement still count, so training stops at the first epoch past
+        the floor that ends a run of ``patience`` of them.
+    **kwargs : dict
+        Passed to :class:`skorch.callbacks.EarlyStopping`.
+    """
+
+    def __init__(self, *, min_epochs=0, **kwargs):
+        super().__init__(**kwargs)
+        self.min_epochs = min_epochs
+
+    def on_train_begin(self, net, **kwargs):
+        """Reset the counters; remember where this call's epochs start."""
+        super().on_train_begin(net, **kwargs)
+        self.start_rows_ = len(net.history)
 
     def on_epoch_end(self, net, **kwargs):
         """Check for improvement; mark ``net.stopped_early_`` before stopping."""
+        if len(net.history) - self.start_rows_ < self.min_epochs:
+            patience = self.patience
+            self.patience = math.inf  # misses are counted, stopping waits
+            try:
+                super().on_epoch_end(net, **kwargs)
+            finally:
+                self.patience = patience
+            self.misses_ = min(self.misses_, self.patience - 1)
+            return
         try:
             super().on_epoch_end(net, **kwargs)
         except KeyboardInterrupt:

@@ -1,13 +1,27 @@
-"""Per-feature standardisation over the real steps of padded sequences.
+"""Standardisation over the real steps of padded sequences.
 
-The one standardiser of the package: :class:`~sklearn_rnn.Seq2SeqRegressor`
-scales its inputs and targets with it, and
-:class:`~sklearn_rnn.preprocessing.SequenceScaler` is it as a transformer.
+The one standardiser of the package: the estimators' ``scaling="standard"``
+and :class:`~sklearn_rnn.Seq2SeqRegressor`'s targets use
+:func:`standard_scaling`, and :class:`~sklearn_rnn.preprocessing.SequenceScaler`
+is it as a transformer. :class:`BatchScaling` applies a scaling to each batch
+of inputs on the fly (``scaling="standard"`` or ``"instance"``).
 """
 
 import numpy as np
+import torch
 
-__all__ = ["is_constant", "real_step_moments", "standard_scaling"]
+__all__ = [
+    "INSTANCE_RELATIVE_FLOOR",
+    "BatchScaling",
+    "is_constant",
+    "real_step_moments",
+    "standard_scaling",
+]
+
+# scaling="instance": a sequence whose standard deviation (per feature) is at
+# most this fraction of its largest absolute value is read as constant (float32
+# resolves about 1e-7 of a value) and only centred, not blown up.
+INSTANCE_RELATIVE_FLOOR = 1e-5
 
 
 def real_step_moments(padded, lengths, *, chunk_size=4096):
@@ -106,3 +120,50 @@ def standard_scaling(padded, lengths, *, with_mean=True, with_std=True, chunk_si
     if not with_mean:
         mean = np.zeros_like(mean)
     return mean, scale
+
+
+class BatchScaling:
+    """Scale each batch of padded inputs on the fly.
+
+    Parameters
+    ----------
+    kind : {"standard", "instance"}
+        "standard": subtract ``mean`` and divide by ``scale`` (per feature, as
+        fitted by :func:`standard_scaling` on the training data). "instance":
+        per sequence and feature, subtract the mean and divide by the standard
+        deviation over the sequence's real steps; a standard deviation at most
+        ``INSTANCE_RELATIVE_FLOOR`` times the sequence's largest absolute value
+        (a constant series up to float32 rounding) is replaced by 1, so the
+        series is centred only. Instance-scaled padding steps are zero.
+    mean, scale : ndarray of shape (n_features,), default=None
+        The fitted statistics of "standard".
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn._scaling import BatchScaling
+    >>> X = torch.tensor([[[1.0], [3.0], [0.0]], [[5.0], [5.0], [5.0]]])
+    >>> BatchScaling("instance")(X, torch.tensor([2, 3]))[:, :, 0].tolist()
+    [[-1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+
+    def __init__(self, kind, mean=None, scale=None):
+        self.kind = kind
+        self.mean = None if mean is None else torch.as_tensor(mean, dtype=torch.float32)
+        self.scale = None if scale is None else torch.as_tensor(scale, dtype=torch.float32)
+
+    def __call__(self, X, lengths):
+        """``X`` (a float batch, ``(batch, time, features)``) scaled; a new tensor."""
+        if self.kind == "standard":
+            if self.mean.device != X.device:
+                self.mean, self.scale = self.mean.to(X.device), self.scale.to(X.device)
+            return (X - self.mean).div_(self.scale)
+        lengths = lengths.to(X.device)
+        real = (torch.arange(X.shape[1], device=X.device)[None, :] < lengths[:, None])[..., None]
+        n = lengths.clamp(min=1).to(X.dtype)[:, None, None]
+        mean = (X * real).sum(1, keepdim=True) / n
+        centred = (X - mean) * real
+        std = (centred.square().sum(1, keepdim=True) / n).sqrt()
+        level = (X.abs() * real).amax(1, keepdim=True)
+        std = torch.where(std > INSTANCE_RELATIVE_FLOOR * level, std, torch.ones_like(std))
+        return centred.div_(std)

@@ -238,10 +238,15 @@ class SequenceData(torch.utils.data.Dataset):
     y_lengths : ndarray of shape (n_samples,), default=None
         Real length of each target sequence when ``y`` is padded per-step
         targets (time on axis 1); padded target steps are masked from the loss.
+    scaling : callable, default=None
+        ``scaling(X_batch, lengths_batch) -> X_batch`` applied to the inputs of
+        every batch (see :class:`~sklearn_rnn._scaling.BatchScaling`), so
+        that ``X`` itself is never scaled; None leaves them as they are.
     """
 
-    def __init__(self, X, lengths, y=None, sample_weight=None, y_lengths=None):
+    def __init__(self, X, lengths, y=None, sample_weight=None, y_lengths=None, scaling=None):
         self.X = X
+        self.scaling = scaling
         self.lengths = np.asarray(lengths, dtype=np.int64)
         self.lengths_t = torch.from_numpy(self.lengths)
         self.y = y
@@ -261,7 +266,7 @@ class SequenceData(torch.utils.data.Dataset):
 
     def with_targets(self, y=None, sample_weight=None, y_lengths=None):
         """Return the same sequences with other targets (no copy of X)."""
-        return SequenceData(self.X, self.lengths, y, sample_weight, y_lengths)
+        return SequenceData(self.X, self.lengths, y, sample_weight, y_lengths, self.scaling)
 
     @property
     def nbytes(self):
@@ -279,6 +284,7 @@ class SequenceData(torch.utils.data.Dataset):
             X if self.y is self.X else None if self.y is None else self.y.to(device),
             None if self.sample_weight is None else self.sample_weight.to(device),
             self.y_lengths,
+            self.scaling,
         )
         moved.lengths_t = self.lengths_t.to(device)
         return moved
@@ -287,15 +293,18 @@ class SequenceData(torch.utils.data.Dataset):
         """Return ``(inputs, targets)`` for the samples ``idx``.
 
         ``inputs`` is ``{"X": ..., "lengths": ...}``, the time axis trimmed to
-        the longest sequence of the batch. ``targets`` is the target tensor,
-        or a dict ``{"y", "sample_weight", "lengths"}`` (the latter two when
-        given; per-step targets are trimmed to their longest sequence too).
+        the longest sequence of the batch and ``X`` scaled by ``scaling``.
+        ``targets`` is the target tensor, or a dict ``{"y", "sample_weight",
+        "lengths"}`` (the latter two when given; per-step targets are trimmed
+        to their longest sequence too).
         """
         idx_t = torch.from_numpy(np.asarray(idx, dtype=np.int64)).to(self.X.device)
         inputs = {
             "X": _trimmed(self.X, self.lengths, idx)[idx_t],
             "lengths": self.lengths_t[idx_t],
         }
+        if self.scaling is not None:
+            inputs["X"] = self.scaling(inputs["X"], inputs["lengths"])
         if self.y is None:
             return inputs, None
         if self.y_lengths is None:

@@ -12,6 +12,7 @@ The bad-input catalogue, the determinism and the persistence tests run over
   per input step; ``horizon``: targets of one fixed length;
 - ``sample_weight``: ``fit`` takes ``sample_weight``;
 - ``tokens``: takes token ids with ``embedding_dim``;
+- ``scaling``: has the ``scaling`` parameter (numeric input);
 - ``numeric``: rejects strings in ``X`` (the tagger takes token strings);
 - ``components``: has ``n_components``;
 - ``series``: a function that cuts one long series (``make_windows``).
@@ -98,27 +99,28 @@ class Spec:
 
 _NET = {"estimator", "sequences", "net"}
 _NUMERIC_NET = _NET | {"numeric"}
+_SCALED = {"scaling"}
 SPECS = [
     Spec(
         "LSTMClassifier",
         partial(LSTMClassifier, **SMALL),
         _labels,
         "predict_proba",
-        frozenset(_NUMERIC_NET | {"y", "labels", "sample_weight", "tokens"}),
+        frozenset(_NUMERIC_NET | _SCALED | {"y", "labels", "sample_weight", "tokens"}),
     ),
     Spec(
         "Seq2SeqRegressor-aligned",
         partial(Seq2SeqRegressor, mode="aligned", **SMALL),
         _steps,
         "predict",
-        frozenset(_NUMERIC_NET | {"y", "per_step_y", "sample_weight", "tokens"}),
+        frozenset(_NUMERIC_NET | _SCALED | {"y", "per_step_y", "sample_weight", "tokens"}),
     ),
     Spec(
         "Seq2SeqRegressor-encoder_decoder",
         partial(Seq2SeqRegressor, **SMALL),
         _horizon,
         "predict",
-        frozenset(_NUMERIC_NET | {"y", "horizon", "sample_weight", "tokens"}),
+        frozenset(_NUMERIC_NET | _SCALED | {"y", "horizon", "sample_weight", "tokens"}),
     ),
     Spec(
         "AutoencoderTransformer",
@@ -132,7 +134,7 @@ SPECS = [
         partial(BiRNNTagger, **SMALL),
         _tags,
         "predict_proba",
-        frozenset(_NET | {"y", "sample_weight", "tokens"}),
+        frozenset(_NET | _SCALED | {"y", "sample_weight", "tokens"}),
     ),
     Spec(
         "SequenceScaler",

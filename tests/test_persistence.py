@@ -286,3 +286,28 @@ def test_models_saved_before_the_input_kind_was_recorded_still_load(
     assert not {"_rows", "_string_input"} & vars(loaded).keys()
     X = [["the", "dog"]] if kind == "strings" else np.arange(8.0).reshape(4, 2)
     _assert_same_output(loaded.predict(X), est.predict(X))
+
+
+@pytest.mark.parametrize("spec", NET_SPECS, ids=repr)
+def test_training_length_settings_come_back_and_continue_alike(spec, tmp_path):
+    X, y = spec.data("ragged")
+    params = dict(
+        max_iter="auto",
+        min_steps=6,
+        learning_rate="adaptive",
+        learning_rate_init=0.05,
+        early_stopping="auto",
+        tol=1e9,
+        n_iter_no_change=2,
+        random_state=0,
+    )
+    est = spec.fit(spec.make(**params), X, y)
+    loaded = sklearn_rnn.load(est.save(tmp_path))
+    assert loaded.get_params()["max_iter"] == "auto"
+    lr = est.net_.optimizer_.param_groups[0]["lr"]
+    assert lr < 0.05
+    assert loaded.net_.optimizer_.param_groups[0]["lr"] == lr
+    for e in (est, loaded):
+        spec.fit(e.set_params(warm_start=True), X, y)
+    assert loaded.n_iter_ == est.n_iter_
+    _assert_same_output(spec.out(loaded, X), spec.out(est, X))

@@ -49,8 +49,8 @@ def interrupt(monkeypatch):
     original = BaseRecurrentEstimator._callbacks
     box = {}
 
-    def callbacks(self):
-        return [*original(self), *(("interrupt", cb) for cb in box.values())]
+    def callbacks(self, plan):
+        return [*original(self, plan), *(("interrupt", cb) for cb in box.values())]
 
     monkeypatch.setattr(BaseRecurrentEstimator, "_callbacks", callbacks)
 
