@@ -572,6 +572,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 with restored_on_failure(net):
                     net.max_epochs = plan["_max_epochs"]
                     net.batch_size = self.batch_size
+                    stopper = dict(net.callbacks_).get("early_stopping")
+                    if stopper is not None:  # the floor of this call's data
+                        stopper.min_epochs = plan["_min_epochs"]
                     net.partial_fit(data, split_y if stratify else None)
             else:
                 net = self._make_net(info, target_info, seeds, device, stratify, plan, accelerator)

@@ -153,3 +153,13 @@ def test_every_estimator_takes_the_training_length_parameters(spec):
     spec.fit(est, X, y)
     assert 1 <= est.n_iter_ <= _base.AUTO_MAX_ITER
     assert "lr_scheduler" in dict(est.net_.callbacks_)
+
+
+def test_a_warm_start_applies_the_step_floor_of_its_own_call():
+    X, y = _data(50)
+    clf = LSTMClassifier(
+        max_iter="auto", tol=1e9, n_iter_no_change=2, warm_start=True, **SMALL
+    ).fit(X, y)
+    assert clf.n_iter_ == 3
+    clf.set_params(min_steps=40).fit(X, y)  # 4 steps per epoch: 10 more epochs
+    assert clf.n_iter_ == 3 + 10
