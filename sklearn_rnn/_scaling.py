@@ -162,7 +162,7 @@ class BatchScaling:
         real = (torch.arange(X.shape[1], device=X.device)[None, :] < lengths[:, None])[..., None]
         n = lengths.clamp(min=1).to(X.dtype)[:, None, None]
         mean = (X * real).sum(1, keepdim=True) / n
-        centred = (X - mean) * real
+        centred = torch.where(real, X - mean, 0.0)
         std = (centred.square().sum(1, keepdim=True) / n).sqrt()
         level = (X.abs() * real).amax(1, keepdim=True)
         std = torch.where(std > INSTANCE_RELATIVE_FLOOR * level, std, torch.ones_like(std))
