@@ -133,6 +133,18 @@ class SequenceNet(NeuralNet):
             fit_params = {**fit_params, "y": y["y"] if isinstance(y, dict) else y}
         return super().train_step_single(batch, **fit_params)
 
+    def validation_step(self, batch, **fit_params):
+        """One validation step; modules that use targets get them as in training.
+
+        Such a module decides itself what the targets mean outside training
+        (a token decoder reads the true previous tokens, so that the
+        validation loss is the targets' negative log-likelihood).
+        """
+        if getattr(self.module_, "uses_targets_in_eval", False):
+            y = batch[1]
+            fit_params = {**fit_params, "y": y["y"] if isinstance(y, dict) else y}
+        return super().validation_step(batch, **fit_params)
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Mean of the unreduced criterion over real steps, weighted by sample.
 

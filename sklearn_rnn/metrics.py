@@ -1,4 +1,4 @@
-"""Sequence-aware metrics: R^2 over real steps and per-horizon errors.
+"""Sequence-aware metrics: R^2 over real steps, per-horizon errors, token sequences.
 
 Every function accepts targets as 1-D arrays ``(n_samples,)`` (one step),
 2-D arrays ``(n_samples, n_steps)``, 3-D arrays ``(n_samples, n_steps,
@@ -10,6 +10,14 @@ only real (unpadded) steps count. All of them work with
 
 import numpy as np
 
+from sklearn_rnn._sequence_metrics import (
+    bleu_score,
+    bleu_scorer,
+    sequence_accuracy_score,
+    sequence_accuracy_scorer,
+    token_error_rate,
+    token_error_rate_scorer,
+)
 from sklearn_rnn._sequences import check_sequences
 from sklearn_rnn._tagging_metrics import (
     entity_f1_score,
@@ -25,6 +33,8 @@ from sklearn_rnn._tagging_metrics import (
 )
 
 __all__ = [
+    "bleu_score",
+    "bleu_scorer",
     "entity_f1_score",
     "entity_f1_scorer",
     "entity_precision_score",
@@ -37,7 +47,11 @@ __all__ = [
     "get_entities",
     "horizon_error",
     "per_horizon_errors",
+    "sequence_accuracy_score",
+    "sequence_accuracy_scorer",
     "sequence_r2_score",
+    "token_error_rate",
+    "token_error_rate_scorer",
 ]
 
 _METRICS = ("mae", "rmse", "mse")

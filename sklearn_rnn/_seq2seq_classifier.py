@@ -1,0 +1,691 @@
+"""Seq2SeqClassifier: a token sequence in, a token sequence of another length out."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import _fit_context
+from sklearn.utils import TransformerTags, check_array
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    _get_feature_names,
+    check_is_fitted,
+)
+
+from sklearn_rnn._base import BaseRecurrentEstimator, cpu_settings
+from sklearn_rnn._sequence_metrics import sequence_accuracy_score
+from sklearn_rnn._sequences import SequenceData
+from sklearn_rnn.modules import StepCrossEntropy, TokenSeq2SeqModule
+from sklearn_rnn.modules._decoder import END
+from sklearn_rnn.preprocessing import TokenSequenceVectorizer
+
+# Token embedding size (input and output) when embedding_dim is None.
+_DEFAULT_EMBEDDING_DIM = 64
+# Id of input tokens outside the vocabulary (0 pads).
+_UNKNOWN = 1
+# Joins a sample's tokens into one document for the vocabulary builder.
+_SEP = "\x1f"
+_ANALYZERS = {"char": list, "word": str.split}
+
+
+def _split_joined(doc):
+    return doc.split(_SEP)
+
+
+def _fit_vocabulary(samples):
+    """Token -> id (0 pads, 1 is unknown, the most frequent tokens first)."""
+    vec = TokenSequenceVectorizer(lowercase=False, tokenizer=_split_joined)
+    return vec.fit([_SEP.join(s) for s in samples]).vocabulary_
+
+
+def _is_sequence(s):
+    return isinstance(s, (list, tuple, np.ndarray)) or (hasattr(s, "iloc") and s.ndim == 1)
+
+
+def _first_token(X):
+    """The first token of the first non-empty sample of a list-like ``X``, or None."""
+    if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:
+        X = list(X)
+    if isinstance(X, np.ndarray) and X.dtype.kind in "US":
+        return X.flat[0] if X.size else None
+    if not isinstance(X, (list, tuple)) and not (isinstance(X, np.ndarray) and X.dtype == object):
+        return None
+    for s in X:
+        if isinstance(s, str):
+            return s
+        if _is_sequence(s) and len(s):
+            first = s.iloc[0] if hasattr(s, "iloc") else s[0]
+            return first if isinstance(first, str) else None
+        return None
+    return None
+
+
+def _token_accuracy_stats(y_pred, y_true, lengths=None):
+    correct = y_pred.argmax(2) == y_true
+    steps = torch.arange(y_true.shape[1], device=y_true.device)
+    mask = steps < lengths.to(y_true.device).unsqueeze(1)
+    return torch.stack([(correct & mask).sum().float(), mask.sum().float()])
+
+
+def _token_accuracy(stats):
+    return stats[0] / stats[1]
+
+
+def _object_array(items):
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+class Seq2SeqClassifier(BaseRecurrentEstimator):
+    """Recurrent encoder-decoder from token sequences to token sequences.
+
+    Translates each input sequence into an output sequence of its own
+    length and its own vocabulary: spelling to pronunciation, transliteration,
+    text normalisation, a feature vector to a sentence. A recurrent encoder
+    reads the input; a recurrent decoder writes the output one token at a
+    time, looking at the encoder's steps through attention (Luong 2015,
+    Bahdanau 2015), until it writes its end token.
+
+    ``X`` is a list of token lists (strings), a list of strings read as
+    characters (``analyzer="char"``) or as whitespace-separated words
+    (``analyzer="word"``), token ids (with ``embedding_dim``), numeric
+    sequences in any format of the other estimators, or, with
+    ``input_type="vectors"``, a 2-D table of feature vectors that each seed
+    one output sequence. ``y`` holds one target sequence per sample, of any
+    length: a list of tokens, or a string (its characters). A 1-D ``y`` of
+    numbers is one token per sample, and :meth:`predict` then returns one
+    token per sample.
+
+    The output vocabulary (plus start and end tokens) is learned at fit;
+    input tokens unseen at fit map to an unknown entry. The loss is the
+    cross-entropy of every real target step (padding is masked). While
+    training, the decoder reads the true previous token (teacher forcing)
+    with probability ``teacher_forcing_ratio`` and its own guess otherwise.
+    :meth:`predict` decodes greedily, or by beam search when
+    ``beam_width > 1``, choosing the hypothesis of highest log-likelihood
+    per token (length normalisation); decoding stops at the end token or
+    after ``max_output_length`` tokens.
+
+    Parameters
+    ----------
+    input_type : {"sequences", "vectors"}, default="sequences"
+        Whether ``X`` holds sequences or one feature vector per sample.
+    analyzer : {None, "char", "word"}, default=None
+        How string samples of ``X`` become tokens: ``"char"`` splits each
+        string into characters, ``"word"`` at whitespace. None: each sample
+        must already be a sequence of tokens.
+    attention : {"general", "dot", "additive"} or None, default="general"
+        Attention of the decoder over the encoder's steps: Luong's
+        ``"dot"`` and ``"general"`` scores or Bahdanau's ``"additive"``
+        one; None feeds the encoder's summary to every decoder step instead.
+    beam_width : int, default=1
+        Hypotheses kept by the beam search of :meth:`predict`; 1 decodes
+        greedily.
+    max_output_length : int, default=None
+        Most tokens decoded per sample (end token included); None allows
+        twice the longest target seen at fit, plus 2.
+    teacher_forcing_ratio : float, default=1.0
+        Probability, at each decoder step while training, of reading the
+        true previous token instead of the decoder's own guess. At 1.0
+        every step is computed at once (fastest).
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell of the encoder and decoder.
+    hidden_size : int, default=128
+        Hidden units per layer and direction of the encoder; the decoder has
+        the size of the encoder's output (twice ``hidden_size`` when
+        bidirectional).
+    num_layers : int, default=1
+        Stacked recurrent layers of the encoder and of the decoder.
+    bidirectional : bool, default=True
+        Bidirectional encoder.
+    dropout : float, default=0.2
+        Dropout between stacked layers and before the output layer.
+    embedding_dim : int, default=None
+        Size of the token embeddings. With numeric ``X``, setting it means
+        the values are integer token ids; None means numeric features.
+        String tokens always get an embedding, of size 64 when None; the
+        output tokens' embedding has this size too (64 when None).
+    max_iter : int, default=30
+        Number of epochs.
+    batch_size : int, default=64
+        Sequences per mini-batch (also used for prediction).
+    learning_rate_init : float, default=3e-3
+        Adam step size.
+    alpha : float, default=0.0
+        L2 penalty (Adam weight decay).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data and stop when the
+        validation loss has not improved by ``tol`` for ``n_iter_no_change``
+        epochs; the best weights are kept.
+    validation_fraction : float, default=0.1
+        Held-out share for early stopping.
+    n_iter_no_change : int, default=5
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss that counts as improvement.
+    clip_grad_norm : float, default=5.0
+        Clip the gradient norm to this value; None for no clipping.
+    device : str, default="auto"
+        Torch device; "auto" uses CUDA when available.
+    n_threads : int, default=None
+        Torch threads used while fitting and predicting (restored afterwards).
+        None uses one thread for small models and torch's setting otherwise.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, dropout, teacher forcing, shuffling and the validation
+        split. Fitting never changes the caller's global torch random state.
+    verbose : int, default=0
+        Print a per-epoch log and a progress bar when > 0.
+    warm_start : bool, default=False
+        Continue training the fitted network (with its vocabularies) on the
+        next call to ``fit``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_tokens,)
+        Output tokens, sorted.
+    net_ : skorch.NeuralNet
+        The trained skorch net; its ``module_`` is the torch module.
+    n_features_in_ : int
+        Features per time step (1 for tokens); for a 2-D table ``X`` (or
+        vectors), its number of columns.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a DataFrame ``X`` given to ``fit``.
+    vocabulary_ : dict
+        Input token to its row of the input embedding (string tokens only).
+    vocabulary_size_ : int
+        Rows of the input embedding (tokens only).
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        Mean training loss (per real target step) of each epoch.
+    validation_scores_ : list of float
+        Validation token accuracy (with the true previous tokens) of each
+        epoch (only with ``early_stopping``).
+    best_loss_ : float
+        Lowest training loss, or lowest validation loss with ``early_stopping``.
+
+    See Also
+    --------
+    sklearn_rnn.metrics.token_error_rate : Edit distance per reference token (PER, WER, CER).
+    sklearn_rnn.metrics.bleu_score : Corpus BLEU.
+    BiRNNTagger : One label per input step.
+    Seq2SeqRegressor : Real-valued output sequences.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import Seq2SeqClassifier
+    >>> X = ["cab", "bad", "dab", "ace", "bed", "cad", "dea", "ebb"] * 8
+    >>> y = [word[::-1].upper() for word in X]
+    >>> model = Seq2SeqClassifier(
+    ...     analyzer="char", hidden_size=32, max_iter=40, random_state=0
+    ... ).fit(X, y)
+    >>> ["".join(t) for t in model.predict(["cab", "dea"])]
+    ['BAC', 'AED']
+    >>> model.score(X, y)
+    1.0
+    """
+
+    _parameter_constraints = {
+        **BaseRecurrentEstimator._parameter_constraints,
+        "input_type": [StrOptions({"sequences", "vectors"})],
+        "analyzer": [StrOptions({"char", "word"}), None],
+        "attention": [StrOptions({"dot", "general", "additive"}), None],
+        "beam_width": [Interval(Integral, 1, None, closed="left")],
+        "max_output_length": [Interval(Integral, 1, None, closed="left"), None],
+        "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
+    }
+
+    def __init__(
+        self,
+        *,
+        input_type="sequences",
+        analyzer=None,
+        attention="general",
+        beam_width=1,
+        max_output_length=None,
+        teacher_forcing_ratio=1.0,
+        cell="lstm",
+        hidden_size=128,
+        num_layers=1,
+        bidirectional=True,
+        dropout=0.2,
+        embedding_dim=None,
+        max_iter=30,
+        batch_size=64,
+        learning_rate_init=3e-3,
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        tol=1e-4,
+        clip_grad_norm=5.0,
+        device="auto",
+        n_threads=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.input_type = input_type
+        self.analyzer = analyzer
+        self.attention = attention
+        self.beam_width = beam_width
+        self.max_output_length = max_output_length
+        self.teacher_forcing_ratio = teacher_forcing_ratio
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.embedding_dim = embedding_dim
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.alpha = alpha
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.clip_grad_norm = clip_grad_norm
+        self.device = device
+        self.n_threads = n_threads
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = True
+        tags.transformer_tags = TransformerTags(preserves_dtype=["float32"])
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the encoder-decoder.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            Token lists (strings); strings with ``analyzer``; token ids with
+            ``embedding_dim``; numeric sequences; or, with
+            ``input_type="vectors"``, a 2-D table of feature vectors.
+        y : list of sequences or array-like
+            One target sequence per sample (a list of tokens, or a string
+            of characters), of any length; a 1-D array of numbers for one
+            token per sample.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of every target step of each sample in the loss.
+
+        Returns
+        -------
+        self : Seq2SeqClassifier
+            The fitted estimator.
+        """
+        if self.input_type == "vectors" and self.embedding_dim is not None:
+            raise ValueError(
+                "embedding_dim with input_type='vectors' would read the vectors as token "
+                "ids; leave embedding_dim=None for feature vectors."
+            )
+        return self._fit(X, y, sample_weight)
+
+    # ------------------------------------------------------------ input layer
+    @property
+    def _tokens(self):
+        return self.embedding_dim is not None
+
+    def _check_X(self, X, *, reset):
+        if self.input_type == "vectors":
+            data, info = self._check_vectors(X, reset=reset)
+            if reset:
+                info["_string_input"] = False
+            return data, info
+        strings = _first_token(X) is not None
+        if not reset and strings != self._string_input:
+            kind = "string tokens" if self._string_input else "numeric sequences or token ids"
+            raise ValueError(
+                f"This Seq2SeqClassifier was fitted on {kind}; X at predict must be {kind} too."
+            )
+        if strings:
+            data, info = self._check_strings(X, reset=reset)
+        else:
+            data, info = super()._check_X(X, reset=reset)
+        if reset:
+            info["_string_input"] = strings
+        return data, info
+
+    def _token_lists(self, X):
+        """String samples as lists of string tokens, validated."""
+        if isinstance(X, str):
+            raise TypeError("X is a single string; give a list of samples, e.g. [text].")
+        if hasattr(X, "iloc") and hasattr(X, "columns"):
+            raise ValueError("X is a DataFrame of strings; give a list of token lists.")
+        split = _ANALYZERS.get(self.analyzer)
+        out = []
+        for i, s in enumerate(X.tolist() if isinstance(X, np.ndarray) else list(X)):
+            if isinstance(s, str):
+                if split is None:
+                    raise ValueError(
+                        f"X[{i}] is a string; set analyzer='char' to read each string as "
+                        "its characters (or 'word' for whitespace-separated tokens), or "
+                        "give each sample as a list of tokens."
+                    )
+                s = split(s)
+            elif not _is_sequence(s):
+                raise ValueError(
+                    f"X[{i}] is a {type(s).__name__}; each sample must be a list of tokens "
+                    "(strings)."
+                )
+            s = list(s)
+            if not s:
+                raise ValueError(
+                    f"X[{i}] is an empty sequence; every sample needs at least one token."
+                )
+            bad = next((t for t in s if not isinstance(t, str)), None)
+            if bad is not None:
+                raise ValueError(
+                    f"X[{i}] mixes strings with {type(bad).__name__} values; tokens must "
+                    "all be strings (or all numeric)."
+                )
+            out.append(s)
+        if not out:
+            raise ValueError("Found array with 0 sample(s) in X; no sequences given.")
+        return out
+
+    def _check_strings(self, X, *, reset):
+        samples = self._token_lists(X)
+        info = {}
+        if reset and not (self.warm_start and getattr(self, "_string_input", False)):
+            vocab = _fit_vocabulary(samples)
+            info.update(vocabulary_=vocab, vocabulary_size_=len(vocab))
+        else:
+            vocab = self.vocabulary_
+        if reset:
+            info.update(_n_step_features=1, n_features_in_=1, _fit_layout="ragged")
+        lengths = np.fromiter((len(s) for s in samples), dtype=np.int64, count=len(samples))
+        padded = np.zeros((len(samples), int(lengths.max())), dtype=np.int64)
+        for i, s in enumerate(samples):
+            padded[i, : len(s)] = [vocab.get(t, _UNKNOWN) for t in s]
+        return SequenceData(torch.from_numpy(padded), lengths), info
+
+    def _check_vectors(self, X, *, reset):
+        names = _get_feature_names(X)
+        A = check_array(X, dtype=np.float32, input_name="X")
+        info = {}
+        if reset:
+            info.update(_n_step_features=A.shape[1], _fit_layout="vectors")
+            info["n_features_in_"] = A.shape[1]
+            if names is not None:
+                info["feature_names_in_"] = names
+            if self.warm_start and hasattr(self, "_x_mean"):
+                mean, scale = self._x_mean, self._x_scale
+            else:
+                mean = A.mean(axis=0, dtype=np.float64).astype(np.float32)
+                scale = A.std(axis=0, dtype=np.float64)
+                scale = np.where(scale > 1e-12, scale, 1.0).astype(np.float32)
+            info.update(_x_mean=mean, _x_scale=scale)
+        else:
+            _check_feature_names(self, X, reset=False)
+            _check_n_features(self, X, reset=False)
+            mean, scale = self._x_mean, self._x_scale
+        X_t = torch.from_numpy(((A - mean) / scale).astype(np.float32)[:, None, :])
+        return SequenceData(X_t, np.ones(len(A), dtype=np.int64)), info
+
+    # ----------------------------------------------------------------- hooks
+    def _target_lists(self, y, n):
+        """Each target as a list of tokens; whether they are single numbers."""
+        if y is None:
+            raise ValueError(
+                "Seq2SeqClassifier requires y to be passed, but the target y is None."
+            )
+        if isinstance(y, str):
+            raise ValueError("y is a single string; give one target sequence per sample.")
+        if hasattr(y, "iloc") and hasattr(y, "columns"):
+            y = y.to_numpy()
+        if isinstance(y, np.ndarray) and y.ndim == 2 and y.dtype != object:
+            y = list(y)
+        elif not isinstance(y, (list, tuple, np.ndarray)) and hasattr(y, "__array__"):
+            y = np.asarray(y)
+        items = list(y)
+        if len(items) != n:
+            raise ValueError(f"X has {n} samples but y has {len(items)}; they must match.")
+        scalar = [not isinstance(s, str) and not _is_sequence(s) for s in items]
+        if any(scalar) and not all(scalar):
+            raise ValueError(
+                "y mixes single tokens with token sequences; give one sequence per sample."
+            )
+        if all(scalar):
+            return [[s] for s in items], True
+        return [list(s) for s in items], False
+
+    def _encode_targets(self, y, n, lengths):
+        seqs, scalar = self._target_lists(y, n)
+        y_lengths = np.array([len(s) for s in seqs], dtype=np.int64)
+        if y_lengths.sum() == 0:
+            raise ValueError("Every target sequence of y is empty; y needs some tokens.")
+        flat = np.asarray([t for s in seqs for t in s])
+        if flat.ndim != 1 or flat.dtype == object:
+            raise ValueError(
+                "y must hold sequences of tokens (strings or integers), one per sample; "
+                "the tokens of y are not all single values of one type."
+            )
+        check_classification_targets(flat)
+        classes, enc = np.unique(flat, return_inverse=True)
+        y_t = torch.full((n, int(y_lengths.max()) + 1), END, dtype=torch.int64)
+        offsets = np.concatenate([[0], np.cumsum(y_lengths)])
+        for i in range(n):
+            y_t[i, : y_lengths[i]] = torch.from_numpy(enc[offsets[i] : offsets[i + 1]] + 2)
+        info = {
+            "classes_": classes,
+            "_y_scalar": scalar,
+            "_max_target_length": int(y_lengths.max()),
+        }
+        return y_t, y_lengths + 1, None, info
+
+    def _warm_start_compatible(self, info, target_info):
+        if not hasattr(self, "net_"):
+            return False
+        if info["_string_input"] != self._string_input:
+            raise ValueError(
+                "warm_start=True, but the input kind differs from the previous fit; set "
+                "warm_start=False to fit a new model."
+            )
+        return super()._warm_start_compatible(info, {"classes_": target_info["classes_"]})
+
+    def _make_module(self, info, target_info):
+        params = self._encoder_params(info)
+        if info["_string_input"]:
+            params.update(
+                num_embeddings=info["vocabulary_size_"],
+                embedding_dim=self.embedding_dim or _DEFAULT_EMBEDDING_DIM,
+            )
+        return TokenSeq2SeqModule(
+            n_tokens=len(target_info["classes_"]) + 2,
+            dropout=self.dropout,
+            attention=self.attention,
+            teacher_forcing_ratio=self.teacher_forcing_ratio,
+            vector_input=self.input_type == "vectors",
+            output_embedding_dim=self.embedding_dim or _DEFAULT_EMBEDDING_DIM,
+            **params,
+        )
+
+    def _make_criterion(self):
+        return StepCrossEntropy()
+
+    def _valid_score_fns(self):
+        return _token_accuracy_stats, _token_accuracy
+
+    # ------------------------------------------------------------- inference
+    def _decode(self, X):
+        """Output ids (n, steps) and their log-probabilities, in the order of ``X``."""
+        check_is_fitted(self, "net_")
+        data = self._check_X(X, reset=False)[0]
+        module = self.net_.module_
+        module.beam_width = self.beam_width
+        if self._y_scalar:
+            module.min_output_length = module.max_output_length = 1
+        else:
+            module.min_output_length = 0
+            module.max_output_length = self.max_output_length or 2 * self._max_target_length + 2
+        out = self._forward(data, method="decode").numpy()
+        ids = out[:, :, 0].astype(np.int64)
+        return ids, out[:, :, 1].astype(np.float64)
+
+    def _token_sequences(self, ids):
+        seqs = []
+        for row in ids:
+            ends = np.flatnonzero(row == END)
+            real = row[: ends[0]] if len(ends) else row
+            seqs.append(self.classes_[real[real >= 2] - 2])
+        return seqs
+
+    def predict(self, X):
+        """Decode one output sequence per sample.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            Samples, in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,), dtype=object
+            One 1-D array of output tokens per sample (the end token not
+            included). When ``y`` at fit held one number per sample, an
+            array of those tokens instead.
+        """
+        ids, _ = self._decode(X)
+        seqs = self._token_sequences(ids)
+        if self._y_scalar:
+            return np.array([s[0] for s in seqs], dtype=self.classes_.dtype)
+        return _object_array(seqs)
+
+    def score_samples(self, X):
+        """Log-likelihood of the sequence :meth:`predict` gives for each sample.
+
+        The sum of the log-probabilities of its tokens and of the end token,
+        for reranking or for spotting inputs the model is unsure of.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            Samples, in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+            Natural-log likelihood (at most 0).
+        """
+        return self._decode(X)[1].sum(axis=1)
+
+    def attention_weights(self, X):
+        """Attention weights of the decoder over the input steps, per predicted token.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            Samples, in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_samples,), dtype=object
+            For each sample, an array of shape ``(n_output_steps, n_input_steps)``
+            whose row ``t`` holds the weights read when writing predicted token
+            ``t`` (the last row is the end token).
+        """
+        if self.attention is None:
+            raise ValueError("This Seq2SeqClassifier has attention=None: it has no weights.")
+        ids, _ = self._decode(X)
+        data = self._check_X(X, reset=False)[0]
+        steps = np.array([len(s) + 1 for s in self._token_sequences(ids)])
+        y = torch.from_numpy(np.where(np.arange(ids.shape[1]) < steps[:, None], ids, END))
+        module, device = self.net_.module_, self.net_.device
+        was_training = module.training
+        module.eval()
+        try:
+            with cpu_settings(self._resolve_n_threads(self._n_step_features)):
+                with torch.inference_mode():
+                    w = module.attention_weights(
+                        data.X.to(device), data.lengths_t.to(device), y.to(device)
+                    )
+        finally:
+            module.train(was_training)
+        w = w.cpu().numpy().astype(np.float64)
+        return _object_array([w[i, : steps[i], : data.lengths[i]] for i in range(len(w))])
+
+    def transform(self, X):
+        """The encoder's embedding of each sample.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            Samples, in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        embedding : ndarray of shape (n_samples, n_embedding)
+            The summary that seeds the decoder: the encoder's state after the
+            last real step (both directions when bidirectional), or the dense
+            code of each vector.
+        """
+        check_is_fitted(self, "net_")
+        return self._forward(X, method="transform").numpy()
+
+    def fit_transform(self, X, y, sample_weight=None):
+        """Fit, then return the encoder's embedding of ``X``.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            Samples, in any format accepted by :meth:`fit`.
+        y : list of sequences or array-like
+            Target sequences, as in :meth:`fit`.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        embedding : ndarray of shape (n_samples, n_embedding)
+            See :meth:`transform`.
+        """
+        return self.fit(X, y, sample_weight=sample_weight).transform(X)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the embedding columns given by :meth:`transform`.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``["seq2seqclassifier0", "seq2seqclassifier1", ...]``.
+        """
+        check_is_fitted(self, "net_")
+        n_out = self.net_.module_.init_state.in_features
+        return np.asarray([f"seq2seqclassifier{i}" for i in range(n_out)], dtype=object)
+
+    def score(self, X, y, sample_weight=None):
+        """Sequence accuracy: the share of samples whose whole output is right.
+
+        Parameters
+        ----------
+        X : list of sequences or array-like
+            Samples, in any format accepted by :meth:`fit`.
+        y : list of sequences or array-like
+            True target sequences.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            See :func:`sklearn_rnn.metrics.sequence_accuracy_score`.
+        """
+        return sequence_accuracy_score(y, self.predict(X), sample_weight=sample_weight)
