@@ -10,6 +10,7 @@ The bad-input catalogue, the determinism and the persistence tests run over
 - ``net``: a recurrent network with the shared parameters;
 - ``y``: supervised; ``labels``: class labels; ``per_step_y``: one target
   per input step; ``horizon``: targets of one fixed length;
+- ``token_y``: one token sequence of any length per sample;
 - ``sample_weight``: ``fit`` takes ``sample_weight``;
 - ``tokens``: takes token ids with ``embedding_dim``;
 - ``scaling``: has the ``scaling`` parameter (numeric input);
@@ -23,7 +24,13 @@ from functools import partial
 
 import numpy as np
 
-from sklearn_rnn import AutoencoderTransformer, BiRNNTagger, LSTMClassifier, Seq2SeqRegressor
+from sklearn_rnn import (
+    AutoencoderTransformer,
+    BiRNNTagger,
+    LSTMClassifier,
+    Seq2SeqClassifier,
+    Seq2SeqRegressor,
+)
 from sklearn_rnn.preprocessing import SequenceScaler, make_windows
 
 N = 24  # samples of every data set
@@ -58,6 +65,17 @@ def _tags(X):
     if isinstance(X, np.ndarray):
         return np.where(X[:, :, 0] > 0, "pos", "neg")
     return [np.where(np.asarray(x)[:, 0] > 0, "pos", "neg") for x in X]
+
+
+def _token_sequences(X):
+    """Token sequences of 1-3 tokens: the signs of the first steps (or id parities)."""
+    ids = isinstance(X, np.ndarray) and X.dtype.kind in "iu"
+    out = []
+    for i, x in enumerate(X):
+        first = np.asarray(x, dtype=float).reshape(len(x), -1)[:, 0]
+        up = first % 2 == 1 if ids else first > 0
+        out.append(["up" if u else "down" for u in up[: 1 + i % 3]])
+    return out
 
 
 def _horizon(X):
@@ -135,6 +153,13 @@ SPECS = [
         _tags,
         "predict_proba",
         frozenset(_NET | _SCALED | {"y", "sample_weight", "tokens"}),
+    ),
+    Spec(
+        "Seq2SeqClassifier",
+        partial(Seq2SeqClassifier, **SMALL),
+        _token_sequences,
+        "score_samples",
+        frozenset(_NET | {"y", "token_y", "sample_weight", "tokens"}),
     ),
     Spec(
         "SequenceScaler",

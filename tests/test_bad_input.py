@@ -234,6 +234,31 @@ CASES = [
         ROWS,
         fit_kw=lambda X, y: {"sample_weight": np.zeros(N)},
     ),
+    fit_case(
+        "token-targets-all-empty", ValueError, "empty", ("token_y",), y=lambda X, y: [[]] * N
+    ),
+    fit_case(
+        "token-targets-mix-scalars",
+        ValueError,
+        "mixes single tokens",
+        ("token_y",),
+        y=lambda X, y: [7, *y[1:]],
+    ),
+    fit_case(
+        "strings-without-analyzer",
+        ValueError,
+        "analyzer='char'",
+        ("token_y",),
+        X=lambda X, y: ["abc"] * N,
+    ),
+    fit_case(
+        "vectors-with-embedding-dim",
+        ValueError,
+        "embedding_dim",
+        ("token_y",),
+        X=lambda X, y: np.ones((N, 3)),
+        params={"input_type": "vectors", "embedding_dim": 4},
+    ),
     # --------------------------------------------------------------- token ids
     fit_case(
         "negative-token-ids",
@@ -338,6 +363,8 @@ CASES = [
     param_case("string-random-state", "random_state", random_state="seed"),
     param_case("zero-embedding-dim", "embedding_dim", TOK, embedding_dim=0),
     param_case("unknown-class-weight", "class_weight", ("labels",), class_weight="auto"),
+    param_case("zero-beam-width", "beam_width", ("token_y",), beam_width=0),
+    param_case("unknown-attention", "attention", ("token_y",), attention="cosine"),
     param_case("zero-components", "n_components", ("components",), n_components=0),
     # -------------------------------------------------------------- make_windows
     fit_case("series-nan", ValueError, "NaN", SERIES, X=lambda X, y: np.r_[X, np.nan]),

@@ -3,7 +3,13 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_rnn import AutoencoderTransformer, BiRNNTagger, LSTMClassifier, Seq2SeqRegressor
+from sklearn_rnn import (
+    AutoencoderTransformer,
+    BiRNNTagger,
+    LSTMClassifier,
+    Seq2SeqClassifier,
+    Seq2SeqRegressor,
+)
 from sklearn_rnn.preprocessing import SequenceScaler
 
 # Small, fast settings: the checks fit many times on tiny data.
@@ -24,6 +30,9 @@ ESTIMATORS = [
         learning_rate_init=0.02,
         random_state=0,
     ),
+    Seq2SeqClassifier(
+        hidden_size=8, max_iter=5, batch_size=32, learning_rate_init=0.02, random_state=0
+    ),
     AutoencoderTransformer(
         n_components=2,
         hidden_layer_sizes=(8,),
@@ -42,6 +51,12 @@ EXPECTED_FAILED_CHECKS = {
         ),
     },
     "BiRNNTagger": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "training is stochastic mini-batch optimisation: a weight of 2 changes the "
+            "batches and the loss average, so it is not the same as repeating a sample."
+        ),
+    },
+    "Seq2SeqClassifier": {
         "check_sample_weight_equivalence_on_dense_data": (
             "training is stochastic mini-batch optimisation: a weight of 2 changes the "
             "batches and the loss average, so it is not the same as repeating a sample."
