@@ -149,7 +149,9 @@ def main():
     fit_s = time.perf_counter() - start
     print(f"params: {params}; fit {fit_s:.0f} s, {model.n_iter_} epochs")
 
-    rows = [("suffix neighbour (baseline)", *scores(refs, suffix_neighbour(train, dictionary, test)))]
+    rows = [
+        ("suffix neighbour (baseline)", *scores(refs, suffix_neighbour(train, dictionary, test)))
+    ]
     for width in (1, args.beam_width):
         model.set_params(beam_width=width)
         start = time.perf_counter()
