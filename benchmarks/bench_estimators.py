@@ -27,6 +27,12 @@ sequences x 50 steps x 8 float32 features, hidden size 64, batch 128:
 - ``autoencoder``: ``AutoencoderTransformer`` on sequences, 8 components
   (:class:`~sklearn_rnn.modules.RecurrentAutoencoderModule`); predict is
   ``transform``.
+- ``seq2seq_classifier``: ``Seq2SeqClassifier`` writing 10 tokens (the signs
+  of the fourth feature's running sum at the last 10 steps), unidirectional,
+  general attention, no dropout or clipping
+  (:class:`~sklearn_rnn.modules.TokenSeq2SeqModule`, cross-entropy over the
+  10 tokens and the end token); predict is greedy decoding of up to 22
+  tokens, returning token arrays on our side.
 - ``tagger``: ``BiRNNTagger`` on numeric sequences, one of 2 labels per step,
   one bidirectional layer, no dropout or clipping
   (:class:`~sklearn_rnn.modules.SequenceTaggerModule`, cross-entropy over all
@@ -50,13 +56,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from sklearn_rnn import AutoencoderTransformer, BiRNNTagger, Seq2SeqRegressor
+from sklearn_rnn import AutoencoderTransformer, BiRNNTagger, Seq2SeqClassifier, Seq2SeqRegressor
 from sklearn_rnn._runtime import torch_threads
 from sklearn_rnn.modules import (
     AlignedSeq2SeqModule,
     EncoderDecoderModule,
     RecurrentAutoencoderModule,
     SequenceTaggerModule,
+    TokenSeq2SeqModule,
 )
 
 N_STEPS, N_FEATURES, HIDDEN, BATCH, LR = 50, 8, 64, 128, 1e-3
@@ -85,7 +92,8 @@ def make_data(n_samples, seed=0):
     y_steps = 10 + 3 * np.cumsum(X[:, :, 0], axis=1) / steps
     y_horizon = np.cumsum(X[:, ::-1, 1], axis=1)[:, :HORIZON] / steps[:HORIZON]
     tags = (np.cumsum(X[:, :, 2], axis=1) > 0).astype(np.int64)
-    return X, y_steps.astype(np.float32), (5 + y_horizon).astype(np.float32), tags
+    tokens = (np.cumsum(X[:, :, 3], axis=1) > 0)[:, -HORIZON:].astype(np.int64)
+    return X, y_steps.astype(np.float32), (5 + y_horizon).astype(np.float32), tags, tokens
 
 
 def _standardise(a):
@@ -204,11 +212,64 @@ def _tagger_spec():
     )
 
 
+def _seq2seq_classifier_spec():
+    max_length = 2 * HORIZON + 2  # the estimator's default max_output_length
+
+    def estimator(epochs, device, n_threads):
+        return Seq2SeqClassifier(
+            hidden_size=HIDDEN,
+            bidirectional=False,
+            dropout=0.0,
+            clip_grad_norm=None,
+            batch_size=BATCH,
+            max_iter=epochs,
+            learning_rate_init=LR,
+            device=device,
+            n_threads=n_threads,
+            random_state=0,
+        )
+
+    def module():
+        m = TokenSeq2SeqModule(
+            n_tokens=4, input_size=N_FEATURES, hidden_size=HIDDEN, output_embedding_dim=64
+        )
+        m.max_output_length = max_length
+        return m
+
+    def prepare(X, y):
+        ids = torch.from_numpy(y) + 2  # output ids: 0 start, 1 end, tokens from 2
+        ids = torch.cat([ids, torch.ones((len(ids), 1), dtype=torch.int64)], dim=1)
+        return torch.from_numpy(X), ids, None
+
+    def decode(module):
+        def fn(X, lengths):
+            out = module.decode(X, lengths)
+            pad = out.new_zeros((len(out), max_length - out.shape[1], 2))
+            return torch.cat([out, pad], dim=1)
+
+        return fn
+
+    return dict(
+        estimator=estimator,
+        module=module,
+        prepare=prepare,
+        inputs=lambda X, extra: torch.from_numpy(X),
+        post=lambda out, extra: out[:, :, 0].long(),
+        target=lambda d: d[4],
+        takes_targets=True,
+        infer=decode,
+        ours_predict=lambda est, X: est.predict(X),
+        criterion=lambda: nn.CrossEntropyLoss(),
+        loss_input=lambda out: out.transpose(1, 2),
+    )
+
+
 WORKLOADS = {
     "aligned": _seq2seq_spec("aligned"),
     "encoder_decoder": _seq2seq_spec("encoder_decoder"),
     "autoencoder": _autoencoder_spec(),
     "tagger": _tagger_spec(),
+    "seq2seq_classifier": _seq2seq_classifier_spec(),
 }
 
 
