@@ -17,7 +17,7 @@ from sklearn.utils.validation import (
 
 from sklearn_rnn._base import BaseRecurrentEstimator, cpu_settings
 from sklearn_rnn._sequence_metrics import sequence_accuracy_score
-from sklearn_rnn._sequences import SequenceData
+from sklearn_rnn._sequences import SequenceData, as_ragged
 from sklearn_rnn.modules import StepCrossEntropy, TokenSeq2SeqModule
 from sklearn_rnn.modules._decoder import END
 from sklearn_rnn.preprocessing import TokenSequenceVectorizer
@@ -76,12 +76,6 @@ def _token_accuracy_stats(y_pred, y_true, lengths=None):
 
 def _token_accuracy(stats):
     return stats[0] / stats[1]
-
-
-def _object_array(items):
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
 
 
 class Seq2SeqClassifier(BaseRecurrentEstimator):
@@ -581,7 +575,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         seqs = self._token_sequences(ids)
         if self._y_scalar:
             return np.array([s[0] for s in seqs], dtype=self.classes_.dtype)
-        return _object_array(seqs)
+        return as_ragged(seqs)
 
     def score_samples(self, X):
         """Log-likelihood of the sequence :meth:`predict` gives for each sample.
@@ -634,7 +628,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         finally:
             module.train(was_training)
         w = w.cpu().numpy().astype(np.float64)
-        return _object_array([w[i, : steps[i], : data.lengths[i]] for i in range(len(w))])
+        return as_ragged([w[i, : steps[i], : data.lengths[i]] for i in range(len(w))])
 
     def transform(self, X):
         """The encoder's embedding of each sample.
