@@ -46,8 +46,11 @@ suffix neighbour baseline                   57.40/99.50
 One training step of the defaults (64 words) takes 68 ms of CPU time on
 one thread (29.5 ms with ``hidden_size=64``), so one epoch of the full
 training split (105,743 words, 113,037 pronunciations; 11,750 test
-words) is about 2 minutes of CPU time and a default fit about 20 minutes;
-the full-split run was not made here.
+words) is about 2 minutes of CPU time.
+
+Full split, defaults plus ``random_state=0`` (one run, same shared machine):
+fit 1,930 s wall, 1,123 s CPU (one thread), 10 epochs; PER / WER greedy
+8.79 / 35.41, beam 5 8.69 / 35.17; suffix-neighbour baseline 47.41 / 99.03.
 
 Usage::
 
