@@ -342,7 +342,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
     def _tokens(self):
         return self.embedding_dim is not None
 
-    def _check_X(self, X, *, reset):
+    def _check_X(self, X, *, reset, vectors=None):
         if self.input_type == "vectors":
             data, info = self._check_vectors(X, reset=reset)
             if reset:
@@ -439,10 +439,11 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         X_t = torch.from_numpy(((A - mean) / scale).astype(np.float32)[:, None, :])
         return SequenceData(X_t, np.ones(len(A), dtype=np.int64)), info
 
-    def _resolve_n_threads(self, n_step_features, info=None):
+    def _resolve_n_threads(self, info=None):
         """``n_threads``, or one thread unless the per-step work is large."""
         if self.n_threads is not None:
             return self.n_threads
+        n_step_features = (info or vars(self))["_n_step_features"]
         string_input = (info or {}).get("_string_input", getattr(self, "_string_input", False))
         emb = self.embedding_dim or _DEFAULT_EMBEDDING_DIM
         in_size = emb if string_input or self._tokens else n_step_features
@@ -481,7 +482,8 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
             return [[s] for s in items], True
         return [list(s) for s in items], False
 
-    def _encode_targets(self, y, n, lengths):
+    def _encode_targets(self, y, data):
+        n = len(data)
         seqs, scalar = self._target_lists(y, n)
         y_lengths = np.array([len(s) for s in seqs], dtype=np.int64)
         if y_lengths.sum() == 0:
@@ -626,7 +628,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         was_training = module.training
         module.eval()
         try:
-            with cpu_settings(self._resolve_n_threads(self._n_step_features)):
+            with cpu_settings(self._resolve_n_threads()):
                 with torch.inference_mode():
                     w = module.attention_weights(
                         data.X.to(device), data.lengths_t.to(device), y.to(device)
