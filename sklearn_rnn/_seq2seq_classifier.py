@@ -346,7 +346,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         if self.input_type == "vectors":
             data, info = self._check_vectors(X, reset=reset)
             if reset:
-                info["_string_input"] = False
+                info.update(_string_input=False, _input_kind="vectors")
             return data, info
         strings = _first_token(X) is not None
         if not reset and strings != self._string_input:
@@ -360,6 +360,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
             data, info = super()._check_X(X, reset=reset)
         if reset:
             info["_string_input"] = strings
+            info["_input_kind"] = "strings" if strings else "sequences"
         return data, info
 
     def _token_lists(self, X):
