@@ -137,15 +137,19 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         true previous token instead of the decoder's own guess. At 1.0
         every step is computed at once (fastest).
     cell : {"lstm", "gru", "rnn"}, default="lstm"
-        Recurrent cell of the encoder and decoder.
+        Cell of every recurrent layer: "lstm" or "gru" (gated cells, which
+        carry information over many steps) or "rnn", the vanilla cell
+        ``h_t = tanh(b + W h_{t-1} + U x_t)``.
     hidden_size : int, default=128
         Hidden units per layer and direction of the encoder; the decoder has
         the size of the encoder's output (twice ``hidden_size`` when
         bidirectional).
     num_layers : int, default=1
-        Stacked recurrent layers of the encoder and of the decoder.
+        Number of stacked recurrent layers (in the encoder, and in the decoder
+        when the model has one).
     bidirectional : bool, default=True
-        Bidirectional encoder.
+        Read each input sequence in both directions; the backward direction
+        reads each sequence reversed within its own length.
     dropout : float, default=0.2
         Dropout between stacked layers and before the output layer.
     embedding_dim : int, default=None
@@ -156,46 +160,57 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
     max_iter : int, default=10
         Number of epochs.
     batch_size : int, default=64
-        Sequences per mini-batch (also used for prediction).
+        Samples (sequences or vectors) per mini-batch, in training and in
+        prediction.
     learning_rate_init : float, default=3e-3
-        Adam step size.
+        Step size of the Adam optimiser.
     alpha : float, default=0.0
-        L2 penalty (Adam weight decay).
+        L2 penalty (Adam's weight decay).
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data and stop when the
-        validation loss has not improved by ``tol`` for ``n_iter_no_change``
-        epochs; the best weights are kept.
+        Hold out ``validation_fraction`` of the training data (stratified by
+        class for a classifier) and stop when the validation loss has not
+        improved by ``tol`` for ``n_iter_no_change`` epochs; the weights of the
+        best epoch are kept.
     validation_fraction : float, default=0.1
-        Held-out share for early stopping.
+        Share of the training data held out for early stopping.
     n_iter_no_change : int, default=5
-        Patience of early stopping, in epochs.
+        Patience of early stopping: epochs without improvement before training
+        stops.
     tol : float, default=1e-4
-        Smallest decrease of the validation loss that counts as improvement.
+        Smallest decrease of the validation loss that counts as an improvement.
     clip_grad_norm : float, default=5.0
-        Clip the gradient norm to this value; None for no clipping.
+        Clip the norm of the gradient to this value at every step, against
+        exploding gradients; None for no clipping.
     device : str, default="auto"
-        Torch device; "auto" uses CUDA when available.
+        Torch device; "auto" uses CUDA when available. "accelerate" trains
+        through Hugging Face accelerate (optional dependency): one process per
+        GPU when started with ``accelerate launch``, and mixed precision.
     n_threads : int, default=None
         Torch threads used while fitting and predicting (restored afterwards).
-        None uses one thread for small models and torch's setting otherwise.
+        None uses one thread for small models, where more threads only add
+        overhead, and torch's current setting otherwise.
     random_state : int, RandomState instance or None, default=None
-        Seeds weights, dropout, teacher forcing, shuffling and the validation
-        split. Fitting never changes the caller's global torch random state.
+        Seeds every random draw of ``fit``: initial weights, dropout,
+        shuffling, the validation split, and noise or teacher forcing where the
+        estimator uses them. Fitting never changes the caller's global torch
+        random state.
     verbose : int, default=0
         Print a per-epoch log and a progress bar when > 0.
     warm_start : bool, default=False
-        Continue training the fitted network (with its vocabularies) on the
-        next call to ``fit``.
+        Continue training the fitted network on the next call to ``fit``; what
+        the first fit derived from the data (such as a scaling or a vocabulary)
+        is kept.
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_tokens,)
         Output tokens, sorted.
     net_ : skorch.NeuralNet
-        The trained skorch net; its ``module_`` is the torch module.
+        The trained skorch net; its ``module_`` is the torch module (see
+        :mod:`sklearn_rnn.modules`).
     n_features_in_ : int
-        Features per time step (1 for tokens); for a 2-D table ``X`` (or
-        vectors), its number of columns.
+        Columns of a 2-D table ``X``; otherwise features per time step (1 for
+        token sequences).
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names of a DataFrame ``X`` given to ``fit``.
     vocabulary_ : dict

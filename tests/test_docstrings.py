@@ -17,13 +17,20 @@ from sklearn_rnn import (
     AutoencoderTransformer,
     BiRNNTagger,
     LSTMClassifier,
+    Seq2SeqClassifier,
     Seq2SeqRegressor,
 )
 
 numpydoc_docscrape = pytest.importorskip("numpydoc.docscrape")
 numpydoc_validate = pytest.importorskip("numpydoc.validate")
 
-ESTIMATORS = [LSTMClassifier, Seq2SeqRegressor, BiRNNTagger, AutoencoderTransformer]
+ESTIMATORS = [
+    LSTMClassifier,
+    Seq2SeqRegressor,
+    BiRNNTagger,
+    AutoencoderTransformer,
+    Seq2SeqClassifier,
+]
 
 SHARED_PARAMETERS = [
     "cell",
@@ -62,6 +69,8 @@ OWN_TEXT = {
     ("BiRNNTagger", "embedding_dim"): "string tokens are always embedded",
     ("BiRNNTagger", "early_stopping"): "watches validation token accuracy, not the loss",
     ("BiRNNTagger", "tol"): "watches validation token accuracy, not the loss",
+    ("Seq2SeqClassifier", "hidden_size"): "the decoder has the size of the encoder's output",
+    ("Seq2SeqClassifier", "embedding_dim"): "the output tokens' embedding has this size too",
 }
 
 
