@@ -109,6 +109,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
 
     # token strings (lists of words) are an accepted X
     _accepts_strings = False
+    # token strings are also read as character ids (a character vocabulary is built)
+    _uses_chars = False
     # a 2-D table X is always a table of feature vectors, never univariate sequences
     _tables_are_vectors = False
     # (history key, lower is better) watched by early stopping
@@ -303,16 +305,20 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             if self.warm_start and getattr(self, "_input_kind", None) == "strings":
                 vocabularies = {
                     "vocabulary_": self.vocabulary_,
-                    "_char_vocabulary": self._char_vocabulary,
                     "vocabulary_size_": self.vocabulary_size_,
                 }
+                if hasattr(self, "_char_vocabulary"):
+                    vocabularies["_char_vocabulary"] = self._char_vocabulary
             else:
                 vocabularies = self._build_vocabularies(sentences)
-            vocab, chars = vocabularies["vocabulary_"], vocabularies["_char_vocabulary"]
+            vocab, chars = vocabularies["vocabulary_"], vocabularies.get("_char_vocabulary")
         else:
-            vocab, chars = self.vocabulary_, self._char_vocabulary
+            vocab, chars = self.vocabulary_, getattr(self, "_char_vocabulary", None)
         ids, lengths = encode_token_strings(
-            sentences, vocab, chars if self._uses_chars else None, lowercase=self.lowercase
+            sentences,
+            vocab,
+            chars if self._uses_chars else None,
+            lowercase=getattr(self, "lowercase", False),
         )
         if reset:
             info = self._record_input(

@@ -4,67 +4,23 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import _fit_context
-from sklearn.utils import TransformerTags, check_array
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils import TransformerTags
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    _check_feature_names,
-    _check_n_features,
-    _get_feature_names,
-    check_is_fitted,
-)
+from sklearn.utils.validation import check_is_fitted
 
 from sklearn_rnn._base import BaseRecurrentEstimator, cpu_settings
+from sklearn_rnn._compat import Interval, StrOptions, _fit_context
+from sklearn_rnn._input import is_sequence
+from sklearn_rnn._runtime import recurrent_work
 from sklearn_rnn._sequence_metrics import sequence_accuracy_score
-from sklearn_rnn._sequences import SequenceData, as_ragged
+from sklearn_rnn._sequences import as_ragged
+from sklearn_rnn._vocabulary import build_vocabulary
 from sklearn_rnn.modules import StepCrossEntropy, TokenSeq2SeqModule
 from sklearn_rnn.modules._decoder import END
-from sklearn_rnn.preprocessing import TokenSequenceVectorizer
 
 # Token embedding size (input and output) when embedding_dim is None.
 _DEFAULT_EMBEDDING_DIM = 64
-# Id of input tokens outside the vocabulary (0 pads).
-_UNKNOWN = 1
-# Joins a sample's tokens into one document for the vocabulary builder.
-_SEP = "\x1f"
 _ANALYZERS = {"char": list, "word": str.split}
-# Per-step work (multiply-adds of encoder and decoder) below which one torch
-# thread is used: on 2 shared CPU cores a training step of the default model
-# (34 million) took 158 ms with one thread and 1985 ms with two.
-_SINGLE_THREAD_WORK = 64_000_000
-
-
-def _split_joined(doc):
-    return doc.split(_SEP)
-
-
-def _fit_vocabulary(samples):
-    """Token -> id (0 pads, 1 is unknown, the most frequent tokens first)."""
-    vec = TokenSequenceVectorizer(lowercase=False, tokenizer=_split_joined)
-    return vec.fit([_SEP.join(s) for s in samples]).vocabulary_
-
-
-def _is_sequence(s):
-    return isinstance(s, (list, tuple, np.ndarray)) or (hasattr(s, "iloc") and s.ndim == 1)
-
-
-def _first_token(X):
-    """The first token of the first non-empty sample of a list-like ``X``, or None."""
-    if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:
-        X = list(X)
-    if isinstance(X, np.ndarray) and X.dtype.kind in "US":
-        return X.flat[0] if X.size else None
-    if not isinstance(X, (list, tuple)) and not (isinstance(X, np.ndarray) and X.dtype == object):
-        return None
-    for s in X:
-        if isinstance(s, str):
-            return s
-        if _is_sequence(s) and len(s):
-            first = s.iloc[0] if hasattr(s, "iloc") else s[0]
-            return first if isinstance(first, str) else None
-        return None
-    return None
 
 
 def _token_accuracy_stats(y_pred, y_true, lengths=None):
@@ -350,126 +306,68 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
                 "embedding_dim with input_type='vectors' would read the vectors as token "
                 "ids; leave embedding_dim=None for feature vectors."
             )
-        return self._fit(X, y, sample_weight)
+        return self._fit(self._split_strings(X), y, sample_weight)
 
     # ------------------------------------------------------------ input layer
+    _accepts_strings = True
+
     @property
     def _tokens(self):
         return self.embedding_dim is not None
 
-    def _check_X(self, X, *, reset, vectors=None):
-        if self.input_type == "vectors":
-            data, info = self._check_vectors(X, reset=reset)
-            if reset:
-                info.update(_string_input=False, _input_kind="vectors")
-            return data, info
-        strings = _first_token(X) is not None
-        if not reset and strings != self._string_input:
-            kind = "string tokens" if self._string_input else "numeric sequences or token ids"
-            raise ValueError(
-                f"This Seq2SeqClassifier was fitted on {kind}; X at predict must be {kind} too."
-            )
-        if strings:
-            data, info = self._check_strings(X, reset=reset)
-        else:
-            data, info = super()._check_X(X, reset=reset)
-        if reset:
-            info["_string_input"] = strings
-            info["_input_kind"] = "strings" if strings else "sequences"
-        return data, info
+    @property
+    def _standardises_input(self):
+        return self.input_type == "vectors"
 
-    def _token_lists(self, X):
-        """String samples as lists of string tokens, validated."""
+    def _vector_input(self):
+        return self.input_type == "vectors"
+
+    def _build_vocabularies(self, sentences):
+        """The input vocabulary of token strings at fit."""
+        vocab = build_vocabulary(sentences)
+        return {"vocabulary_": vocab, "vocabulary_size_": len(vocab) + 2}
+
+    def _split_strings(self, X):
+        """``X`` with each sample given as one string split into tokens by ``analyzer``.
+
+        Other ``X`` is returned as it is, for the input check of the base.
+        """
         if isinstance(X, str):
             raise TypeError("X is a single string; give a list of samples, e.g. [text].")
-        if hasattr(X, "iloc") and hasattr(X, "columns"):
-            raise ValueError("X is a DataFrame of strings; give a list of token lists.")
+        if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:
+            items = list(X)
+        elif isinstance(X, (list, tuple)) or (
+            isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUS"
+        ):
+            items = list(X)
+        else:
+            return X
+        first = next((i for i, s in enumerate(items) if isinstance(s, str)), None)
+        if first is None:
+            return X
         split = _ANALYZERS.get(self.analyzer)
-        out = []
-        for i, s in enumerate(X.tolist() if isinstance(X, np.ndarray) else list(X)):
-            if isinstance(s, str):
-                if split is None:
-                    raise ValueError(
-                        f"X[{i}] is a string; set analyzer='char' to read each string as "
-                        "its characters (or 'word' for whitespace-separated tokens), or "
-                        "give each sample as a list of tokens."
-                    )
-                s = split(s)
-            elif not _is_sequence(s):
-                raise ValueError(
-                    f"X[{i}] is a {type(s).__name__}; each sample must be a list of tokens "
-                    "(strings)."
-                )
-            s = list(s)
-            if not s:
-                raise ValueError(
-                    f"X[{i}] is an empty sequence; every sample needs at least one token."
-                )
-            bad = next((t for t in s if not isinstance(t, str)), None)
-            if bad is not None:
-                raise ValueError(
-                    f"X[{i}] mixes strings with {type(bad).__name__} values; tokens must "
-                    "all be strings (or all numeric)."
-                )
-            out.append(s)
-        if not out:
-            raise ValueError("Found array with 0 sample(s) in X; no sequences given.")
-        return out
+        if split is None:
+            raise ValueError(
+                f"X[{first}] is a string; set analyzer='char' to read each string as "
+                "its characters (or 'word' for whitespace-separated tokens), or "
+                "give each sample as a list of tokens."
+            )
+        return [split(str(s)) if isinstance(s, str) else s for s in items]
 
-    def _check_strings(self, X, *, reset):
-        samples = self._token_lists(X)
-        info = {}
-        if reset and not (self.warm_start and getattr(self, "_string_input", False)):
-            vocab = _fit_vocabulary(samples)
-            info.update(vocabulary_=vocab, vocabulary_size_=len(vocab))
-        else:
-            vocab = self.vocabulary_
-        if reset:
-            info.update(_n_step_features=1, n_features_in_=1, _fit_layout="ragged")
-        lengths = np.fromiter((len(s) for s in samples), dtype=np.int64, count=len(samples))
-        padded = np.zeros((len(samples), int(lengths.max())), dtype=np.int64)
-        for i, s in enumerate(samples):
-            padded[i, : len(s)] = [vocab.get(t, _UNKNOWN) for t in s]
-        return SequenceData(torch.from_numpy(padded), lengths), info
-
-    def _check_vectors(self, X, *, reset):
-        names = _get_feature_names(X)
-        A = check_array(X, dtype=np.float32, input_name="X")
-        info = {}
-        if reset:
-            info.update(_n_step_features=A.shape[1], _fit_layout="vectors")
-            info["n_features_in_"] = A.shape[1]
-            if names is not None:
-                info["feature_names_in_"] = names
-            if self.warm_start and hasattr(self, "_x_mean"):
-                mean, scale = self._x_mean, self._x_scale
-            else:
-                mean = A.mean(axis=0, dtype=np.float64).astype(np.float32)
-                scale = A.std(axis=0, dtype=np.float64)
-                scale = np.where(scale > 1e-12, scale, 1.0).astype(np.float32)
-            info.update(_x_mean=mean, _x_scale=scale)
-        else:
-            _check_feature_names(self, X, reset=False)
-            _check_n_features(self, X, reset=False)
-            mean, scale = self._x_mean, self._x_scale
-        X_t = torch.from_numpy(((A - mean) / scale).astype(np.float32)[:, None, :])
-        return SequenceData(X_t, np.ones(len(A), dtype=np.int64)), info
-
-    def _resolve_n_threads(self, info=None):
-        """``n_threads``, or one thread unless the per-step work is large."""
-        if self.n_threads is not None:
-            return self.n_threads
-        n_step_features = (info or vars(self))["_n_step_features"]
-        string_input = (info or {}).get("_string_input", getattr(self, "_string_input", False))
+    def _step_work(self, info):
+        """Multiply-adds of one training step: the larger recurrent step, encoder or decoder."""
         emb = self.embedding_dim or _DEFAULT_EMBEDDING_DIM
-        in_size = emb if string_input or self._tokens else n_step_features
-        gates = {"lstm": 4, "gru": 3, "rnn": 1}[self.cell]
-        dirs = 2 if self.bidirectional else 1
-        size = self.hidden_size * dirs
-        encoder = dirs * self.hidden_size * (in_size + self.hidden_size)
-        decoder = size * (emb + size)
-        work = self.batch_size * gates * (encoder + decoder) * self.num_layers
-        return 1 if work < _SINGLE_THREAD_WORK else None
+        tokens = info["_input_kind"] == "strings" or self._tokens
+        encoder = recurrent_work(
+            self.batch_size,
+            self.cell,
+            self.hidden_size,
+            emb if tokens else info["_n_step_features"],
+            self.bidirectional,
+        )
+        size = self.hidden_size * (2 if self.bidirectional else 1)
+        decoder = recurrent_work(self.batch_size, self.cell, size, emb)
+        return max(encoder, decoder)
 
     # ----------------------------------------------------------------- hooks
     def _target_lists(self, y, n):
@@ -489,7 +387,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         items = list(y)
         if len(items) != n:
             raise ValueError(f"X has {n} samples but y has {len(items)}; they must match.")
-        scalar = [not isinstance(s, str) and not _is_sequence(s) for s in items]
+        scalar = [not isinstance(s, str) and not is_sequence(s) for s in items]
         if any(scalar) and not all(scalar):
             raise ValueError(
                 "y mixes single tokens with token sequences; give one sequence per sample."
@@ -524,18 +422,11 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         return y_t, y_lengths + 1, None, info
 
     def _warm_start_compatible(self, info, target_info):
-        if not hasattr(self, "net_"):
-            return False
-        if info["_string_input"] != self._string_input:
-            raise ValueError(
-                "warm_start=True, but the input kind differs from the previous fit; set "
-                "warm_start=False to fit a new model."
-            )
         return super()._warm_start_compatible(info, {"classes_": target_info["classes_"]})
 
     def _make_module(self, info, target_info):
         params = self._encoder_params(info)
-        if info["_string_input"]:
+        if info["_input_kind"] == "strings":
             params.update(
                 num_embeddings=info["vocabulary_size_"],
                 embedding_dim=self.embedding_dim or _DEFAULT_EMBEDDING_DIM,
@@ -560,7 +451,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
     def _decode(self, X):
         """Output ids (n, steps) and their log-probabilities, in the order of ``X``."""
         check_is_fitted(self, "net_")
-        data = self._check_X(X, reset=False)[0]
+        data = self._check_X(self._split_strings(X), reset=False)[0]
         module = self.net_.module_
         module.beam_width = self.beam_width
         if self._y_scalar:
@@ -637,7 +528,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         if self.attention is None:
             raise ValueError("This Seq2SeqClassifier has attention=None: it has no weights.")
         ids, _ = self._decode(X)
-        data = self._check_X(X, reset=False)[0]
+        data = self._check_X(self._split_strings(X), reset=False)[0]
         steps = np.array([len(s) + 1 for s in self._token_sequences(ids)])
         y = torch.from_numpy(np.where(np.arange(ids.shape[1]) < steps[:, None], ids, END))
         module, device = self.net_.module_, self.net_.device
@@ -670,7 +561,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
             code of each vector.
         """
         check_is_fitted(self, "net_")
-        return self._forward(X, method="transform").numpy()
+        return self._forward(self._split_strings(X), method="transform").numpy()
 
     def fit_transform(self, X, y, sample_weight=None):
         """Fit, then return the encoder's embedding of ``X``.
