@@ -583,7 +583,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         return self.fit(X, y, sample_weight=sample_weight).transform(X)
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the embedding columns given by :meth:`transform`.
+        """Get the names of the embedding columns given by :meth:`transform`.
 
         Parameters
         ----------

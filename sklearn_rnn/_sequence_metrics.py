@@ -185,7 +185,7 @@ def _ngrams(tokens, n):
 
 
 def bleu_score(y_true, y_pred, *, max_n=4, multiple_references=False):
-    """Corpus BLEU (Papineni et al. 2002): n-gram precision with a brevity penalty.
+    """Compute corpus BLEU (Papineni et al. 2002): n-gram precision with a brevity penalty.
 
     For each ``n`` from 1 to ``max_n``, the n-grams of every prediction are
     counted, each clipped to its largest count in one of the sample's

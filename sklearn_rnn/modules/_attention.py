@@ -32,6 +32,10 @@ class Attention(nn.Module):
     attention_size : int, default=None
         Hidden size of the additive scorer; None uses ``query_size``.
 
+    See Also
+    --------
+    TokenSeq2SeqModule : A decoder that attends to the encoder's steps.
+
     Examples
     --------
     >>> import torch

@@ -58,6 +58,25 @@ class TokenSeq2SeqModule(nn.Module):
     output_embedding_dim : int, default=None
         Size of the output token embedding; None uses ``embedding_dim``, or
         the decoder size without one.
+
+    See Also
+    --------
+    Attention : The attention of the decoder over the encoder's steps.
+    EncoderDecoderModule : Real-valued output sequences of another length.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules import TokenSeq2SeqModule
+    >>> module = TokenSeq2SeqModule(n_tokens=6, input_size=2, hidden_size=4)
+    >>> X, lengths = torch.zeros(3, 5, 2), torch.tensor([5, 4, 2])
+    >>> y = torch.tensor([[2, 3, 1], [4, 1, 1], [5, 2, 1]])
+    >>> module(X, lengths, y).shape
+    torch.Size([3, 3, 6])
+    >>> module.max_output_length = 4
+    >>> out = module.eval().decode(X, lengths)
+    >>> out.shape[0], out.shape[2], out.shape[1] <= 4
+    (3, 2, True)
     """
 
     takes_targets = True
@@ -123,13 +142,24 @@ class TokenSeq2SeqModule(nn.Module):
 
     # ------------------------------------------------------------------ encoder
     def encode(self, X, lengths):
-        """Memory, its lengths and the summary of each input.
+        """Encode the inputs: their memory, its lengths and a summary of each.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
+            Padded input sequences (or vectors as ``(batch, 1, input_size)``).
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each input.
 
         Returns
         -------
         memory : torch.Tensor of shape (batch, time, memory_size)
+            The encoder's output at every step (one step for vectors).
         lengths : torch.Tensor of shape (batch,)
+            Real steps of the memory, on its device.
         summary : torch.Tensor of shape (batch, memory_size)
+            The encoder's state after the last real step, or the code of
+            each vector.
         """
         if self.vector_input:
             summary = self.encoder(X[:, 0])
@@ -140,7 +170,20 @@ class TokenSeq2SeqModule(nn.Module):
         return memory, lengths, self.encoder.last_state(memory, lengths)
 
     def transform(self, X, lengths):
-        """The encoder's summary of each input, shape (batch, memory_size)."""
+        """Return the encoder's summary of each input.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
+            Padded input sequences (or vectors as ``(batch, 1, input_size)``).
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each input.
+
+        Returns
+        -------
+        summary : torch.Tensor of shape (batch, memory_size)
+            See :meth:`encode`.
+        """
         return self.encode(X, lengths)[2]
 
     def _initial_state(self, summary):
@@ -172,7 +215,7 @@ class TokenSeq2SeqModule(nn.Module):
         return memory, lengths, projected, summary, self._initial_state(summary)
 
     def forward(self, X, lengths, y=None):
-        """Logits of every target step given the previous target tokens.
+        """Compute the logits of every target step given the previous target tokens.
 
         Parameters
         ----------
@@ -187,6 +230,7 @@ class TokenSeq2SeqModule(nn.Module):
         Returns
         -------
         logits : torch.Tensor of shape (batch, steps, n_tokens)
+            Unnormalised scores of each output id at each target step.
         """
         if y is None:
             raise ValueError("TokenSeq2SeqModule.forward needs the targets y; use decode.")
@@ -208,11 +252,22 @@ class TokenSeq2SeqModule(nn.Module):
         return torch.cat(logits, dim=1)
 
     def attention_weights(self, X, lengths, y):
-        """Attention weights of each step of the given outputs ``y``.
+        """Compute the attention weights of each step of the given outputs ``y``.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
+            Padded input sequences (or vectors as ``(batch, 1, input_size)``).
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each input.
+        y : torch.Tensor of shape (batch, steps)
+            Output ids whose steps are scored, as in :meth:`forward`.
 
         Returns
         -------
         weights : torch.Tensor of shape (batch, steps, time)
+            Weights over the input steps read when writing each output step
+            (zero on padding).
         """
         memory, lengths, projected, summary, state = self._start(X, lengths)
         y = y.to(memory.device)
@@ -226,6 +281,13 @@ class TokenSeq2SeqModule(nn.Module):
         tokens). The search keeps the
         ``beam_width`` hypotheses of highest log-likelihood; among those,
         the one of highest log-likelihood per token (end included) wins.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
+            Padded input sequences (or vectors as ``(batch, 1, input_size)``).
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each input.
 
         Returns
         -------
