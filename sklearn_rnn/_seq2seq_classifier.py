@@ -113,27 +113,52 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         the values are integer token ids; None means numeric features.
         String tokens always get an embedding, of size 64 when None; the
         output tokens' embedding has this size too (64 when None).
-    max_iter : int, default=10
-        Number of epochs.
+    max_iter : int or "auto", default=10
+        Number of epochs: an int trains exactly that many (fewer with early
+        stopping). "auto" trains until the training loss (the validation
+        monitor, with early stopping) has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, scikit-learn's MLP convergence rule, for
+        at most 200 epochs or the epochs that ``min_steps`` needs.
+    min_steps : int, default=None
+        Fewest optimiser steps (mini-batches) of training, so that a small data
+        set still gets enough updates: neither the convergence rule nor early
+        stopping ends training before them, and ``max_iter="auto"`` allows the
+        epochs they need; an int ``max_iter`` is never exceeded. None for no
+        floor.
     batch_size : int, default=64
         Samples (sequences or vectors) per mini-batch, in training and in
         prediction.
+    learning_rate : {"constant", "adaptive"}, default="constant"
+        Step-size schedule. "constant" keeps ``learning_rate_init``;
+        "adaptive" divides the step size by 5 each time two consecutive epochs
+        fail to improve the training loss (the validation monitor, with early
+        stopping) by ``tol``.
     learning_rate_init : float, default=3e-3
         Step size of the Adam optimiser.
     alpha : float, default=0.0
         L2 penalty (Adam's weight decay).
-    early_stopping : bool, default=False
+    early_stopping : bool or "auto", default=False
         Hold out ``validation_fraction`` of the training data (stratified by
         class for a classifier) and stop when the validation loss has not
         improved by ``tol`` for ``n_iter_no_change`` epochs; the weights of the
-        best epoch are kept.
+        best epoch are kept. "auto" turns it on when there are more than 10,000
+        training samples.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     n_iter_no_change : int, default=5
-        Patience of early stopping: epochs without improvement before training
-        stops.
+        Patience of early stopping and of the convergence rule of
+        ``max_iter="auto"``: epochs without improvement before training stops.
     tol : float, default=1e-4
-        Smallest decrease of the validation loss that counts as an improvement.
+        Smallest decrease of the validation loss (of the training loss, without
+        early stopping) that counts as an improvement.
+    scaling : {"standard", "instance"} or None, default="standard"
+        Scaling of numeric input, applied to each batch on the fly (``X`` is
+        not copied) and the same way at prediction. "standard": per feature,
+        by the mean and standard deviation over all real steps of the training
+        data. "instance": each sequence per feature, over its own real steps;
+        a sequence whose standard deviation is at most 1e-5 of its largest
+        absolute value is only centred. None: no scaling. Token input (ids or
+        strings) is never scaled.
     clip_grad_norm : float, default=5.0
         Clip the norm of the gradient to this value at every step, against
         exploding gradients; None for no clipping.
@@ -230,13 +255,16 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         dropout=0.2,
         embedding_dim=None,
         max_iter=10,
+        min_steps=None,
         batch_size=64,
+        learning_rate="constant",
         learning_rate_init=3e-3,
         alpha=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=5,
         tol=1e-4,
+        scaling="standard",
         clip_grad_norm=5.0,
         device="auto",
         n_threads=None,
@@ -257,13 +285,16 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         self.dropout = dropout
         self.embedding_dim = embedding_dim
         self.max_iter = max_iter
+        self.min_steps = min_steps
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.alpha = alpha
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.scaling = scaling
         self.clip_grad_norm = clip_grad_norm
         self.device = device
         self.n_threads = n_threads
@@ -314,10 +345,6 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
     @property
     def _tokens(self):
         return self.embedding_dim is not None
-
-    @property
-    def _standardises_input(self):
-        return self.input_type == "vectors"
 
     def _vector_input(self):
         return self.input_type == "vectors"
@@ -537,9 +564,10 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         try:
             with cpu_settings(self._resolve_n_threads()):
                 with torch.inference_mode():
-                    w = module.attention_weights(
-                        data.X.to(device), data.lengths_t.to(device), y.to(device)
-                    )
+                    X_t, lengths_t = data.X.to(device), data.lengths_t.to(device)
+                    if data.scaling is not None:
+                        X_t = data.scaling(X_t, lengths_t)
+                    w = module.attention_weights(X_t, lengths_t, y.to(device))
         finally:
             module.train(was_training)
         w = w.cpu().numpy().astype(np.float64)

@@ -159,7 +159,7 @@ SPECS = [
         partial(Seq2SeqClassifier, **SMALL),
         _token_sequences,
         "score_samples",
-        frozenset(_NET | {"y", "token_y", "sample_weight", "tokens"}),
+        frozenset(_NET | _SCALED | {"y", "token_y", "sample_weight", "tokens"}),
     ),
     Spec(
         "SequenceScaler",

@@ -180,6 +180,42 @@ def test_digit_pixels_to_the_digit_name_letter_by_letter():
     assert model.transform(X[:3]).shape == (3, 64)
 
 
+def test_vectors_are_standardised_per_batch_and_tokens_never_scaled():
+    rng = np.random.RandomState(0)
+    X = rng.normal(loc=[300.0, -2.0, 0.01], scale=[50.0, 1.0, 0.001], size=(40, 3))
+    y = [["hi"] if a > 300 else ["lo", "lo"] for a in X[:, 0]]
+    params = dict(input_type="vectors", max_iter=2, random_state=0, **FAST)
+    assert Seq2SeqClassifier().scaling == "standard"
+    model = Seq2SeqClassifier(**params).fit(X, y)
+    np.testing.assert_allclose(model._x_mean, X.mean(0), rtol=1e-4)
+    np.testing.assert_allclose(model._x_scale, X.std(0), rtol=1e-3)
+    assert model._check_X(X, reset=False)[0].scaling is not None
+    weights = model.attention_weights(X[:2])
+    assert all(np.isfinite(w).all() for w in weights)
+    off = Seq2SeqClassifier(scaling=None, **params).fit(X, y)
+    assert not hasattr(off, "_x_mean")
+    assert not np.allclose(off.transform(X), model.transform(X))
+    with pytest.raises(ValueError, match="instance"):
+        Seq2SeqClassifier(scaling="instance", **params).fit(X, y)
+    words = TRAIN[:16]
+    chars = Seq2SeqClassifier(analyzer="char", scaling="standard", max_iter=1, **FAST)
+    chars.fit(words, [_sounds(w) for w in words])
+    assert chars._check_X(chars._split_strings(words), reset=False)[0].scaling is None
+    assert not hasattr(chars, "_x_mean")
+
+
+def test_training_length_parameters_reach_the_net():
+    X, y = TRAIN[:48], [_sounds(w) for w in TRAIN[:48]]
+    params = dict(analyzer="char", random_state=0, **FAST)
+    model = Seq2SeqClassifier(max_iter="auto", min_steps=12, n_iter_no_change=1, **params)
+    model.fit(X, y)  # 3 batches per epoch: at least 4 epochs
+    assert 4 <= model.n_iter_ <= 200
+    adaptive = Seq2SeqClassifier(max_iter=3, learning_rate="adaptive", **params).fit(X, y)
+    assert "lr_scheduler" in dict(adaptive.net_.callbacks_)
+    auto = Seq2SeqClassifier(max_iter=2, early_stopping="auto", **params).fit(X, y)
+    assert not hasattr(auto, "validation_scores_")  # 48 samples: no held-out split
+
+
 def test_one_number_per_sample_gives_one_token_per_sample():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(60, 4, 1))
