@@ -2,6 +2,8 @@
 Spelling to sound with Seq2SeqClassifier
 ========================================
 
+Needs matplotlib: ``pip install -e ".[examples]"``.
+
 Grapheme-to-phoneme conversion: how is a written English word pronounced?
 A :class:`~sklearn_rnn.Seq2SeqClassifier` reads each word letter by letter
 and writes its phonemes (ARPAbet symbols such as ``K AE T`` for "cat"), a
