@@ -27,7 +27,7 @@ _SEED_MAX = 2**31 - 1
 
 # Multiply-adds per training step below which one torch thread beats several
 # (batch x gates x hidden_size x (input + hidden_size), x2 when bidirectional).
-SINGLE_THREAD_WORK = 32_000_000
+SINGLE_THREAD_WORK = 2_000_000
 
 _GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 
