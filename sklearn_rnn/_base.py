@@ -65,9 +65,19 @@ AUTO_EARLY_STOPPING_SAMPLES = 10_000
 # when min_steps needs more.
 AUTO_MAX_ITER = 200
 
-# learning_rate="adaptive": the step size is divided by this when two
-# consecutive epochs fail to improve by tol (MLPClassifier's rule).
-ADAPTIVE_FACTOR = 5.0
+# learning_rate="adaptive": the step size is halved when the monitored loss
+# has not improved by tol for a third of n_iter_no_change epochs, and for at
+# least this many optimiser steps; it never falls below 1/ADAPTIVE_MIN_RATIO of
+# learning_rate_init.
+ADAPTIVE_FACTOR = 2.0
+ADAPTIVE_MIN_STEPS = 150
+ADAPTIVE_MIN_RATIO = 200.0
+
+# The convergence rule of max_iter="auto" waits at least this many optimiser
+# steps (as well as n_iter_no_change epochs) without improvement of the
+# training loss before it stops, so that a small data set with few steps per
+# epoch is not stopped early.
+CONVERGENCE_MIN_STEPS = 450
 
 
 def _pad_time(out, length):
@@ -386,7 +396,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
     def _step_work(self, info):
         """Multiply-adds of one training step, for the thread heuristic."""
         return recurrent_work(
-            self.batch_size,
+            self._setting("batch_size", info),
             self.cell,
             self.hidden_size,
             self._recurrent_input_size(info),
@@ -403,31 +413,57 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             return self.n_threads
         return threads_for_work(self._step_work(vars(self) if info is None else info))
 
-    def _training_plan(self, n_samples):
+    def _auto_settings(self, data, info):
+        """Values of the "auto" parameters for the data of a fit.
+
+        ``data`` is the checked input and ``info`` its description (see
+        :meth:`_record_input`). Returns a dict from parameter name to the
+        value this fit uses; it is stored as the fitted ``_settings`` and read
+        through :meth:`_setting`. The base has no "auto" parameters of this
+        kind.
+        """
+        return {}
+
+    def _setting(self, name, info=None):
+        """The value of parameter ``name`` that a fit used (``info``: that fit's input)."""
+        settings = (vars(self) if info is None else info).get("_settings", {})
+        return settings.get(name, getattr(self, name))
+
+    def _training_plan(self, n_samples, info=None):
         """How long and on what a fit of ``n_samples`` trains.
 
         Returns ``_early_stopping_on`` (``early_stopping``, with "auto" read
         as ``n_samples > AUTO_EARLY_STOPPING_SAMPLES``), ``_max_epochs`` (an
         int ``max_iter``, or for "auto" ``AUTO_MAX_ITER`` raised to the epochs
-        that ``min_steps`` needs) and ``_min_epochs`` (the epochs that make
-        ``min_steps`` optimiser steps, at most ``_max_epochs``).
+        that ``min_steps`` needs), ``_min_epochs`` (the epochs that make
+        ``min_steps`` optimiser steps, at most ``_max_epochs``),
+        ``_converge`` (whether the convergence rule of ``max_iter="auto"``
+        may end training) and ``_steps_per_epoch``. ``info`` is the input
+        description of the fit, whose ``_settings`` resolve "auto" parameters.
         """
+        info = {} if info is None else info
         early = self.early_stopping
         if early == "auto":
             early = n_samples > AUTO_EARLY_STOPPING_SAMPLES
         n_train = n_samples
         if early:
             n_train -= math.ceil(n_samples * self.validation_fraction)
-        batches = max(1, math.ceil(n_train / self.batch_size))
-        min_epochs = math.ceil(self.min_steps / batches) if self.min_steps else 0
-        if self.max_iter == "auto":
+        batches = max(1, math.ceil(n_train / self._setting("batch_size", info)))
+        min_steps = self._setting("min_steps", info)
+        max_iter = self._setting("max_iter", info)
+        min_epochs = math.ceil(min_steps / batches) if min_steps else 0
+        if max_iter == "auto":
             max_epochs = max(AUTO_MAX_ITER, min_epochs)
         else:
-            max_epochs = self.max_iter
+            max_epochs = max_iter
         return {
             "_early_stopping_on": bool(early),
             "_max_epochs": max_epochs,
             "_min_epochs": min(min_epochs, max_epochs),
+            "_converge": max_iter == "auto",
+            "_steps_per_epoch": batches,
+            "_learning_rate_init": self._setting("learning_rate_init", info),
+            "_batch_size": self._setting("batch_size", info),
         }
 
     def _plan_of_fit(self):
@@ -441,6 +477,10 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             "_early_stopping_on": early,
             "_max_epochs": max_epochs,
             "_min_epochs": attrs.get("_min_epochs", 0),
+            "_converge": attrs.get("_converge", self.max_iter == "auto"),
+            "_steps_per_epoch": attrs.get("_steps_per_epoch", 1),
+            "_learning_rate_init": attrs.get("_learning_rate_init", self.learning_rate_init),
+            "_batch_size": attrs.get("_batch_size", self.batch_size),
         }
 
     def _callbacks(self, plan):
@@ -451,7 +491,17 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         ``max_iter="auto"``, it watches the training loss (scikit-learn's MLP
         convergence rule) and keeps the last weights. ``learning_rate=
         "adaptive"`` adds a ``ReduceLROnPlateau`` schedule on the same monitor.
+        The convergence rule and the schedule wait a number of epochs that
+        covers at least ``CONVERGENCE_MIN_STEPS`` and ``ADAPTIVE_MIN_STEPS``
+        optimiser steps respectively.
         """
+        steps = plan["_steps_per_epoch"]
+        stop_patience = self.n_iter_no_change
+        if not plan["_early_stopping_on"]:
+            stop_patience = max(stop_patience, math.ceil(CONVERGENCE_MIN_STEPS / steps))
+        lr_patience = max(
+            math.ceil(self.n_iter_no_change / 3), math.ceil(ADAPTIVE_MIN_STEPS / steps)
+        )
         callbacks = [("nonfinite_loss", NonFiniteLossStop())]
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
@@ -470,20 +520,21 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                         monitor=monitor,
                         mode="min" if lower_is_better else "max",
                         factor=1 / ADAPTIVE_FACTOR,
-                        patience=1,
+                        patience=lr_patience,
+                        min_lr=plan["_learning_rate_init"] / ADAPTIVE_MIN_RATIO,
                         threshold=self.tol,
                         threshold_mode="abs",
                     ),
                 )
             )
-        if early or self.max_iter == "auto":
+        if early or plan["_converge"]:
             callbacks.append(
                 (
                     "early_stopping",
                     StopEarly(
                         monitor=monitor,
                         lower_is_better=lower_is_better,
-                        patience=self.n_iter_no_change,
+                        patience=stop_patience,
                         threshold=self.tol,
                         threshold_mode="abs",
                         load_best=early,
@@ -533,10 +584,10 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             module=module,
             criterion=self._make_criterion(),
             optimizer=torch.optim.Adam,
-            lr=self.learning_rate_init,
+            lr=plan["_learning_rate_init"],
             optimizer__weight_decay=self.alpha,
             max_epochs=plan["_max_epochs"],
-            batch_size=self.batch_size,
+            batch_size=plan["_batch_size"],
             train_split=train_split,
             callbacks=self._callbacks(plan),
             device=device,
@@ -551,6 +602,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         ``vectors`` is passed to :meth:`_check_X`.
         """
         data, info = self._check_X(X, reset=True, vectors=vectors)
+        info["_settings"] = self._auto_settings(data, info)
         n = len(data)
         y_t, y_lengths, split_y, target_info = self._encode_targets(y, data)
         weights = self._sample_weights(sample_weight, n, split_y, target_info)
@@ -568,7 +620,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         seeds = draw_seeds(check_random_state(self.random_state))
         n_threads = self._resolve_n_threads(info)
         warm = self.warm_start and self._warm_start_compatible(info, target_info)
-        plan = self._training_plan(n)
+        if warm and hasattr(self, "_settings"):  # the network keeps its shape
+            info["_settings"] = self._settings
+        plan = self._training_plan(n, info)
         if warm:  # the net keeps its validation split and callbacks
             plan["_early_stopping_on"] = self._plan_of_fit()["_early_stopping_on"]
         stratify = plan["_early_stopping_on"] and self._can_stratify(split_y)
@@ -577,7 +631,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 net = self.net_
                 with restored_on_failure(net):
                     net.max_epochs = plan["_max_epochs"]
-                    net.batch_size = self.batch_size
+                    net.batch_size = plan["_batch_size"]
                     stopper = dict(net.callbacks_).get("early_stopping")
                     if stopper is not None:  # the floor of this call's data
                         stopper.min_epochs = plan["_min_epochs"]

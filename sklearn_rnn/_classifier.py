@@ -1,6 +1,6 @@
 """LSTMClassifier: one label per sequence."""
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import torch
@@ -11,9 +11,31 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from torch import nn
 
-from sklearn_rnn._base import BaseRecurrentEstimator
+from sklearn_rnn._base import _FLOAT32_MAX, BaseRecurrentEstimator
 from sklearn_rnn._compat import Interval, StrOptions, _fit_context
-from sklearn_rnn.modules import SequenceClassifierModule
+from sklearn_rnn.modules import SequenceClassifierModule, downsampling_factor
+
+# Settings that "auto" parameters take for numeric sequences and for token
+# ids; chosen on validation splits of training data (see the user guide).
+NUMERIC_AUTO = {
+    "conv_filters": (64, 64, 128),
+    "pooling": "mean_max",
+    "dropout": 0.1,
+    "learning_rate_init": 2e-3,
+    "max_iter": "auto",
+    "min_steps": 1000,
+}
+TOKEN_AUTO = {
+    "conv_filters": (),
+    "pooling": "mean",
+    "dropout": 0.5,
+    "learning_rate_init": 3e-3,
+    "max_iter": 10,
+    "min_steps": None,
+}
+# conv_stride="auto": the front-end shortens the longest training sequence to
+# at most this many steps.
+AUTO_CONV_STEPS = 64
 
 
 def _accuracy_stats(y_pred, y_true, lengths=None):
@@ -26,17 +48,34 @@ def _accuracy(stats):
     return stats[0] / stats[1]
 
 
+def _is_auto(value):
+    return isinstance(value, str) and value == "auto"
+
+
 class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     """Recurrent neural network classifier: one label per sequence.
 
     A recurrent encoder (LSTM, GRU or vanilla RNN; stacked, optionally
-    bidirectional) reads each sequence; a linear layer on the state after the
-    last *real* step (or the mean or maximum over the real steps, see
-    ``pooling``) gives the class scores. Padding never changes a result.
+    bidirectional) reads each sequence; a linear layer on a summary of its
+    *real* steps (the state after the last one, or the mean and/or maximum
+    over all of them, see ``pooling``) gives the class scores. Numeric
+    sequences first pass a convolutional front-end that can shorten long
+    series (``conv_filters``). Padding never changes a result.
+
+    The defaults are chosen for the kind of input: parameters set to "auto"
+    take one value for numeric sequences and another for token ids (with
+    ``embedding_dim``), as listed below. For numeric sequences: each series
+    standardised over its own steps (``scaling="instance"``), convolution
+    blocks of (64, 64, 128) channels shortening the longest training sequence
+    to at most 64 steps, a bidirectional GRU, mean and maximum pooling,
+    dropout 0.1, step size 2e-3 and at least 1,000 optimiser steps, until the
+    training loss settles. For token ids: no front-end, mean pooling, dropout
+    0.5, step size 3e-3 and 10 epochs (a text model overfits long before its
+    training loss settles).
 
     Parameters
     ----------
-    cell : {"lstm", "gru", "rnn"}, default="lstm"
+    cell : {"lstm", "gru", "rnn"}, default="gru"
         Cell of every recurrent layer: "lstm" or "gru" (gated cells, which
         carry information over many steps) or "rnn", the vanilla cell
         ``h_t = tanh(b + W h_{t-1} + U x_t)``.
@@ -45,11 +84,12 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     num_layers : int, default=1
         Number of stacked recurrent layers (in the encoder, and in the decoder
         when the model has one).
-    bidirectional : bool, default=False
+    bidirectional : bool, default=True
         Read each input sequence in both directions; the backward direction
         reads each sequence reversed within its own length.
-    dropout : float, default=0.0
-        Dropout between stacked layers and before the output layer.
+    dropout : float or "auto", default="auto"
+        Dropout between stacked layers and before the output layer. "auto":
+        0.1 for numeric sequences, 0.5 for token ids.
     embedding_dim : int, default=None
         Size of a learned token embedding when ``X`` holds integer token ids
         (e.g. from
@@ -66,40 +106,61 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         Keep ``pretrained_embedding`` fixed during training (only the
         recurrent layers and the output layer learn). Ignored without
         ``pretrained_embedding``.
-    embedding_dropout : float, default=0.0
+    embedding_dropout : float, default=0.3
         Probability of dropping a token's whole embedding vector during
         training (with ``embedding_dim``): a regulariser for text, so the
         model cannot lean on single words.
-    pooling : {"last", "mean", "max"}, default="last"
+    conv_filters : array-like of int or "auto", default="auto"
+        Output channels of each block of the convolutional front-end that
+        reads numeric steps before the recurrent layers (each block: a 1-D
+        convolution, batch normalisation over the real steps, ReLU); ``()``
+        for none. "auto": (64, 64, 128) for numeric sequences, none for token
+        ids.
+    conv_kernel_size : int or array-like of int, default=(7, 5, 3)
+        Kernel of each convolution block (an int for all blocks).
+    conv_stride : int or "auto", default="auto"
+        Factor, a power of two, by which the front-end shortens the sequences
+        (the first block strides, later blocks max-pool by 2; each length
+        becomes ``ceil(length / conv_stride)``), so that a long series costs
+        few recurrent steps. "auto": the smallest that brings the longest
+        training sequence to at most 64 steps (1, no shortening, for 64 steps
+        or fewer).
+    pooling : {"last", "mean", "max", "mean_max", "auto"}, default="auto"
         Summary of each sequence that the output layer reads: the state after
         the last real step (``"last"``; with ``bidirectional``, the backward
-        direction after reading the whole sequence), or the mean or maximum
-        of the top layer's outputs over the real steps. Padding never counts.
-    max_iter : int or "auto", default=50
+        direction after reading the whole sequence), the mean or maximum of
+        the top layer's outputs over the real steps, or both concatenated
+        (``"mean_max"``). Padding never counts. "auto": "mean_max" for
+        numeric sequences, "mean" for token ids.
+    max_iter : int or "auto", default="auto"
         Number of epochs: an int trains exactly that many (fewer with early
-        stopping). "auto" trains until the training loss (the validation
-        monitor, with early stopping) has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, scikit-learn's MLP convergence rule, for
-        at most 200 epochs or the epochs that ``min_steps`` needs.
-    min_steps : int, default=None
+        stopping). "auto" trains until the training loss has not improved by
+        ``tol`` for ``n_iter_no_change`` epochs and at least 450 optimiser
+        steps, scikit-learn's MLP convergence rule (with early stopping: until
+        the validation monitor has not improved for ``n_iter_no_change``
+        epochs), for at most 200 epochs or the epochs that ``min_steps`` needs.
+        For token ids, "auto" is 10 epochs.
+    min_steps : int, "auto" or None, default="auto"
         Fewest optimiser steps (mini-batches) of training, so that a small data
         set still gets enough updates: neither the convergence rule nor early
         stopping ends training before them, and ``max_iter="auto"`` allows the
         epochs they need; an int ``max_iter`` is never exceeded. None for no
-        floor.
-    batch_size : int, default=64
+        floor. "auto": 1,000 for numeric sequences, None for token ids.
+    batch_size : int, default=32
         Samples (sequences or vectors) per mini-batch, in training and in
         prediction.
-    learning_rate : {"constant", "adaptive"}, default="constant"
+    learning_rate : {"constant", "adaptive"}, default="adaptive"
         Step-size schedule. "constant" keeps ``learning_rate_init``;
-        "adaptive" divides the step size by 5 each time two consecutive epochs
-        fail to improve the training loss (the validation monitor, with early
-        stopping) by ``tol``.
-    learning_rate_init : float, default=1e-3
-        Step size of the Adam optimiser.
+        "adaptive" halves the step size each time the training loss (the
+        validation monitor, with early stopping) has not improved by ``tol``
+        for a third of ``n_iter_no_change`` epochs and at least 150 optimiser
+        steps, down to ``learning_rate_init / 200``.
+    learning_rate_init : float or "auto", default="auto"
+        Step size of the Adam optimiser. "auto": 2e-3 for numeric sequences,
+        3e-3 for token ids.
     alpha : float, default=0.0
         L2 penalty (Adam's weight decay).
-    early_stopping : bool or "auto", default=False
+    early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data (stratified by
         class for a classifier) and stop when the validation loss has not
         improved by ``tol`` for ``n_iter_no_change`` epochs; the weights of the
@@ -113,7 +174,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     tol : float, default=1e-4
         Smallest decrease of the validation loss (of the training loss, without
         early stopping) that counts as an improvement.
-    scaling : {"standard", "instance"} or None, default=None
+    scaling : {"standard", "instance"} or None, default="instance"
         Scaling of numeric input, applied to each batch on the fly (``X`` is
         not copied) and the same way at prediction. "standard": per feature,
         by the mean and standard deviation over all real steps of the training
@@ -121,7 +182,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         a sequence whose standard deviation is at most 1e-5 of its largest
         absolute value is only centred. None: no scaling. Token input (ids or
         strings) is never scaled.
-    clip_grad_norm : float, default=None
+    clip_grad_norm : float, default=5.0
         Clip the norm of the gradient to this value at every step, against
         exploding gradients; None for no clipping.
     device : str, default="auto"
@@ -180,13 +241,13 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     >>> import numpy as np
     >>> from sklearn_rnn import LSTMClassifier
     >>> rng = np.random.RandomState(0)
-    >>> X = [rng.normal(size=(rng.randint(5, 15), 2)) for _ in range(60)]
-    >>> y = np.array(["up" if x[:, 0].sum() > 0 else "down" for x in X])
+    >>> X = [rng.normal(size=(rng.randint(5, 15), 2)).cumsum(axis=0) for _ in range(60)]
+    >>> y = np.array(["up" if x[-1, 0] > x[0, 0] else "down" for x in X])
     >>> clf = LSTMClassifier(hidden_size=8, max_iter=30, random_state=0).fit(X, y)
     >>> clf.predict(X[:3]).shape
     (3,)
-    >>> clf.transform(X[:3]).shape
-    (3, 8)
+    >>> clf.transform(X[:3]).shape  # mean and max of both directions
+    (3, 32)
     """
 
     _parameter_constraints = {
@@ -195,7 +256,16 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         "pretrained_embedding": ["array-like", None],
         "freeze_embedding": ["boolean"],
         "embedding_dropout": [Interval(Real, 0, 1, closed="left")],
-        "pooling": [StrOptions({"last", "mean", "max"})],
+        "pooling": [StrOptions({"last", "mean", "max", "mean_max", "auto"})],
+        "dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
+        "learning_rate_init": [
+            Interval(Real, 0, _FLOAT32_MAX, closed="right"),
+            StrOptions({"auto"}),
+        ],
+        "min_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
+        "conv_filters": ["array-like", StrOptions({"auto"})],
+        "conv_kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "conv_stride": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     }
 
     def __sklearn_tags__(self):
@@ -206,28 +276,31 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     def __init__(
         self,
         *,
-        cell="lstm",
+        cell="gru",
         hidden_size=64,
         num_layers=1,
-        bidirectional=False,
-        dropout=0.0,
+        bidirectional=True,
+        dropout="auto",
         embedding_dim=None,
         pretrained_embedding=None,
         freeze_embedding=False,
-        embedding_dropout=0.0,
-        pooling="last",
-        max_iter=50,
-        min_steps=None,
-        batch_size=64,
-        learning_rate="constant",
-        learning_rate_init=1e-3,
+        embedding_dropout=0.3,
+        conv_filters="auto",
+        conv_kernel_size=(7, 5, 3),
+        conv_stride="auto",
+        pooling="auto",
+        max_iter="auto",
+        min_steps="auto",
+        batch_size=32,
+        learning_rate="adaptive",
+        learning_rate_init="auto",
         alpha=0.0,
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
-        scaling=None,
-        clip_grad_norm=None,
+        scaling="instance",
+        clip_grad_norm=5.0,
         device="auto",
         n_threads=None,
         random_state=None,
@@ -244,6 +317,9 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         self.pretrained_embedding = pretrained_embedding
         self.freeze_embedding = freeze_embedding
         self.embedding_dropout = embedding_dropout
+        self.conv_filters = conv_filters
+        self.conv_kernel_size = conv_kernel_size
+        self.conv_stride = conv_stride
         self.pooling = pooling
         self.max_iter = max_iter
         self.min_steps = min_steps
@@ -349,7 +425,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             )
         return torch.from_numpy(weights)
 
-    def _encoder_params(self, info):
+    def _embedding_params(self, info):
         params = super()._encoder_params(info)
         if not self._tokens:
             return params
@@ -361,11 +437,65 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             params["freeze_embedding"] = self.freeze_embedding
         return params
 
+    def _auto_settings(self, data, info):
+        tokens = self._tokens
+        auto = TOKEN_AUTO if tokens else NUMERIC_AUTO
+        settings = {
+            name: auto[name]
+            for name in ("pooling", "dropout", "learning_rate_init", "max_iter", "min_steps")
+            if getattr(self, name) == "auto"
+        }
+        filters = auto["conv_filters"] if _is_auto(self.conv_filters) else self.conv_filters
+        filters = self._check_conv(filters)
+        settings["conv_filters"] = filters
+        stride = self.conv_stride
+        if stride == "auto":
+            stride = downsampling_factor(info["_max_length"], AUTO_CONV_STEPS) if filters else 1
+        settings["conv_stride"] = stride
+        return settings
+
+    def _check_conv(self, filters):
+        """Validate the front-end parameters; return the channels as a tuple of ints."""
+        filters = tuple(int(c) for c in np.asarray(filters, dtype=np.int64).reshape(-1))
+        if any(c < 1 for c in filters):
+            raise ValueError(f"conv_filters must hold positive channel counts; got {filters}.")
+        kernel = self.conv_kernel_size
+        if not isinstance(kernel, Integral):
+            kernel = tuple(int(k) for k in np.asarray(kernel, dtype=np.int64).reshape(-1))
+            if len(kernel) < len(filters) or any(k < 1 for k in kernel):
+                raise ValueError(
+                    "conv_kernel_size must be a positive int or hold one positive kernel "
+                    f"size per block of conv_filters={filters}; got {kernel}."
+                )
+        stride = self.conv_stride
+        if stride != "auto" and stride & (stride - 1):
+            raise ValueError(f"conv_stride must be a power of two (1, 2, 4, ...); got {stride}.")
+        if stride != "auto" and stride > 1 and not filters:
+            raise ValueError(
+                f"conv_stride={stride} shortens sequences in the convolutional front-end, "
+                "but conv_filters is empty; give conv_filters or use conv_stride=1."
+            )
+        return filters
+
+    def _encoder_params(self, info):
+        params = self._embedding_params(info)
+        filters = self._setting("conv_filters", info)
+        if filters:
+            kernel = self.conv_kernel_size
+            if not isinstance(kernel, Integral):
+                kernel = tuple(int(k) for k in np.asarray(kernel).reshape(-1))[: len(filters)]
+            params.update(
+                conv_filters=filters,
+                conv_kernel_size=kernel,
+                conv_stride=self._setting("conv_stride", info),
+            )
+        return params
+
     def _make_module(self, info, target_info):
         return SequenceClassifierModule(
             n_classes=len(target_info["classes_"]),
-            dropout=self.dropout,
-            pooling=self.pooling,
+            dropout=self._setting("dropout", info),
+            pooling=self._setting("pooling", info),
             **self._encoder_params(info),
         )
 
@@ -418,10 +548,11 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
 
         Returns
         -------
-        embedding : ndarray of shape (n_samples, hidden_size * n_directions)
-            The summary the output layer reads (see ``pooling``): by default
-            the top layer's state after each sequence's last real step
-            (forward and backward directions concatenated when bidirectional).
+        embedding : ndarray of shape (n_samples, n_embedding)
+            The summary the output layer reads (see ``pooling``):
+            ``n_embedding`` is ``hidden_size`` times the number of directions,
+            twice that with ``"mean_max"`` pooling (the default for numeric
+            sequences).
         """
         return self._forward(X, method="embed").numpy()
 
@@ -439,7 +570,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
 
         Returns
         -------
-        embedding : ndarray of shape (n_samples, hidden_size * n_directions)
+        embedding : ndarray of shape (n_samples, n_embedding)
             See :meth:`transform`.
         """
         return self.fit(X, y, sample_weight=sample_weight).transform(X)
@@ -458,6 +589,6 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             ``["lstmclassifier0", "lstmclassifier1", ...]``.
         """
         check_is_fitted(self, "net_")
-        n_out = self.net_.module_.encoder.output_size
+        n_out = self.net_.module_.embedding_size
         prefix = type(self).__name__.lower()
         return np.asarray([f"{prefix}{i}" for i in range(n_out)], dtype=object)

@@ -160,10 +160,13 @@ class BatchScaling:
             return (X - self.mean).div_(self.scale)
         lengths = lengths.to(X.device)
         real = (torch.arange(X.shape[1], device=X.device)[None, :] < lengths[:, None])[..., None]
-        n = lengths.clamp(min=1).to(X.dtype)[:, None, None]
-        mean = (X * real).sum(1, keepdim=True) / n
-        centred = torch.where(real, X - mean, 0.0)
+        # statistics in float64: the float32 result does not depend on how a
+        # reduction is split, so a sequence is scaled alike in any batch
+        X64 = X.double()
+        n = lengths.clamp(min=1).double()[:, None, None]
+        mean = (X64 * real).sum(1, keepdim=True) / n
+        centred = torch.where(real, X64 - mean, 0.0)
         std = (centred.square().sum(1, keepdim=True) / n).sqrt()
-        level = (X.abs() * real).amax(1, keepdim=True)
+        level = (X64.abs() * real).amax(1, keepdim=True)
         std = torch.where(std > INSTANCE_RELATIVE_FLOOR * level, std, torch.ones_like(std))
-        return centred.div_(std)
+        return centred.div_(std).to(X.dtype)

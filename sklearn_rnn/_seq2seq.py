@@ -112,10 +112,11 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         numeric features, with a warning.
     max_iter : int or "auto", default=50
         Number of epochs: an int trains exactly that many (fewer with early
-        stopping). "auto" trains until the training loss (the validation
-        monitor, with early stopping) has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, scikit-learn's MLP convergence rule, for
-        at most 200 epochs or the epochs that ``min_steps`` needs.
+        stopping). "auto" trains until the training loss has not improved by
+        ``tol`` for ``n_iter_no_change`` epochs and at least 450 optimiser
+        steps, scikit-learn's MLP convergence rule (with early stopping: until
+        the validation monitor has not improved for ``n_iter_no_change``
+        epochs), for at most 200 epochs or the epochs that ``min_steps`` needs.
     min_steps : int, default=None
         Fewest optimiser steps (mini-batches) of training, so that a small data
         set still gets enough updates: neither the convergence rule nor early
@@ -127,9 +128,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         prediction.
     learning_rate : {"constant", "adaptive"}, default="constant"
         Step-size schedule. "constant" keeps ``learning_rate_init``;
-        "adaptive" divides the step size by 5 each time two consecutive epochs
-        fail to improve the training loss (the validation monitor, with early
-        stopping) by ``tol``.
+        "adaptive" halves the step size each time the training loss (the
+        validation monitor, with early stopping) has not improved by ``tol``
+        for a third of ``n_iter_no_change`` epochs and at least 150 optimiser
+        steps, down to ``learning_rate_init / 200``.
     learning_rate_init : float, default=1e-3
         Step size of the Adam optimiser.
     alpha : float, default=0.0

@@ -34,7 +34,9 @@ from sklearn_rnn import (
 from sklearn_rnn.preprocessing import SequenceScaler, make_windows
 
 N = 24  # samples of every data set
-SMALL = dict(hidden_size=4, max_iter=2, batch_size=8, learning_rate_init=0.05, n_threads=1)
+SMALL = dict(
+    hidden_size=4, max_iter=2, min_steps=None, batch_size=8, learning_rate_init=0.05, n_threads=1
+)
 
 
 def sequences(layout, seed=0, n_features=2):

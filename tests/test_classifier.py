@@ -15,7 +15,17 @@ from skorch.callbacks import GradientNormClipping
 from sklearn_rnn import LSTMClassifier
 from sklearn_rnn._net import SequenceNet
 
-FAST = dict(hidden_size=8, max_iter=15, batch_size=16, learning_rate_init=0.02)
+# the recurrent path alone (no scaling, no front-end, the last state): small and fast
+FAST = dict(
+    hidden_size=8,
+    max_iter=15,
+    batch_size=16,
+    learning_rate_init=0.02,
+    scaling=None,
+    conv_filters=(),
+    pooling="last",
+    min_steps=None,
+)
 
 
 def _ragged(n=80, n_features=2, seed=0):

@@ -64,6 +64,10 @@ SHARED_ATTRIBUTES = ["net_", "n_features_in_", "feature_names_in_", "n_iter_", "
 
 # Entries whose meaning differs for one estimator, so its text differs on purpose.
 OWN_TEXT = {
+    ("LSTMClassifier", "dropout"): '"auto" depends on the kind of input',
+    ("LSTMClassifier", "max_iter"): '"auto" depends on the kind of input',
+    ("LSTMClassifier", "min_steps"): '"auto" depends on the kind of input',
+    ("LSTMClassifier", "learning_rate_init"): '"auto" depends on the kind of input',
     ("BiRNNTagger", "dropout"): "also drops word representations",
     ("AutoencoderTransformer", "dropout"): "also acts between the dense layers",
     ("BiRNNTagger", "embedding_dim"): "string tokens are always embedded",

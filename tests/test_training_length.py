@@ -8,7 +8,14 @@ import pytest
 from sklearn_rnn import LSTMClassifier, Seq2SeqRegressor, _base
 from tests.estimator_specs import NET_SPECS
 
-SMALL = dict(hidden_size=4, batch_size=16, n_threads=1, random_state=0)
+SMALL = dict(hidden_size=4, batch_size=16, min_steps=None, n_threads=1, random_state=0)
+
+
+@pytest.fixture(autouse=True)
+def _patience_in_epochs(monkeypatch):
+    """Patience counted in epochs only, unless a test restores the step floors."""
+    monkeypatch.setattr(_base, "CONVERGENCE_MIN_STEPS", 0)
+    monkeypatch.setattr(_base, "ADAPTIVE_MIN_STEPS", 0)
 
 
 def _data(n=48, seed=0):
@@ -43,8 +50,10 @@ def test_auto_max_iter_stops_when_the_training_loss_stops_improving():
 
 def test_auto_max_iter_keeps_the_last_weights_without_early_stopping():
     X, y = _data()
-    clf = LSTMClassifier(max_iter="auto", tol=1e9, n_iter_no_change=3, **SMALL).fit(X, y)
-    again = LSTMClassifier(max_iter=4, **SMALL).fit(X, y)
+    clf = LSTMClassifier(
+        max_iter="auto", tol=1e9, n_iter_no_change=3, learning_rate="constant", **SMALL
+    ).fit(X, y)
+    again = LSTMClassifier(max_iter=4, learning_rate="constant", **SMALL).fit(X, y)
     np.testing.assert_allclose(clf.predict_proba(X), again.predict_proba(X), rtol=1e-6)
 
 
@@ -54,14 +63,38 @@ def _lr(est):
 
 def test_adaptive_learning_rate_is_divided_after_a_plateau():
     X, y = _data()
-    # tol=1e9: every epoch is a plateau; two of them divide the step size by 5
-    clf = LSTMClassifier(
-        max_iter=5, learning_rate="adaptive", learning_rate_init=0.01, tol=1e9, **SMALL
-    ).fit(X, y)
-    assert _lr(clf) < 0.01 / 5 + 1e-12
-    assert _lr(clf) == pytest.approx(0.01 / 25)
-    constant = LSTMClassifier(max_iter=5, learning_rate_init=0.01, tol=1e9, **SMALL).fit(X, y)
+    # tol=1e9: every epoch after the first is a plateau; with n_iter_no_change=3
+    # the patience is one epoch, so epochs 3 and 5 each halve the step size
+    params = dict(max_iter=5, learning_rate_init=0.01, tol=1e9, n_iter_no_change=3, **SMALL)
+    clf = LSTMClassifier(learning_rate="adaptive", **params).fit(X, y)
+    assert _lr(clf) == pytest.approx(0.01 / _base.ADAPTIVE_FACTOR**2)
+    constant = LSTMClassifier(learning_rate="constant", **params).fit(X, y)
     assert _lr(constant) == pytest.approx(0.01)
+
+
+def test_adaptive_learning_rate_stops_at_its_floor():
+    X, y = _data()
+    params = dict(max_iter=30, learning_rate_init=0.01, tol=1e9, n_iter_no_change=3, **SMALL)
+    clf = LSTMClassifier(learning_rate="adaptive", **params).fit(X, y)
+    assert _lr(clf) == pytest.approx(0.01 / _base.ADAPTIVE_MIN_RATIO)
+
+
+def test_patience_covers_a_floor_of_optimiser_steps(monkeypatch):
+    X, y = _data()  # 48 samples in batches of 16: 3 steps per epoch
+    monkeypatch.setattr(_base, "CONVERGENCE_MIN_STEPS", 30)
+    monkeypatch.setattr(_base, "ADAPTIVE_MIN_STEPS", 12)
+    clf = LSTMClassifier(max_iter="auto", tol=1e9, n_iter_no_change=3, **SMALL).fit(X, y)
+    assert clf.n_iter_ == 1 + 10  # 30 steps without improvement are 10 epochs
+    clf = LSTMClassifier(
+        max_iter=7,
+        learning_rate="adaptive",
+        learning_rate_init=0.01,
+        tol=1e9,
+        n_iter_no_change=3,
+        **SMALL,
+    ).fit(X, y)
+    # 12 steps are 4 epochs of patience: the step size is halved once, after epoch 6
+    assert _lr(clf) == pytest.approx(0.01 / _base.ADAPTIVE_FACTOR)
 
 
 def test_adaptive_learning_rate_keeps_the_step_size_while_the_loss_improves():
@@ -78,7 +111,7 @@ def test_adaptive_learning_rate_watches_the_validation_monitor_with_early_stoppi
         max_iter=4,
         learning_rate="adaptive",
         early_stopping=True,
-        n_iter_no_change=10,
+        n_iter_no_change=3,
         tol=1e9,
         learning_rate_init=0.01,
         **SMALL,
@@ -91,9 +124,9 @@ def test_adaptive_learning_rate_watches_the_validation_monitor_with_early_stoppi
 def test_min_steps_gives_a_small_data_set_enough_updates():
     X, y = _data(50)
     batches = math.ceil(50 / SMALL["batch_size"])  # 4 optimiser steps per epoch
-    clf = LSTMClassifier(max_iter="auto", min_steps=60, tol=1e9, n_iter_no_change=2, **SMALL).fit(
-        X, y
-    )
+    clf = LSTMClassifier(
+        max_iter="auto", tol=1e9, n_iter_no_change=2, **{**SMALL, "min_steps": 60}
+    ).fit(X, y)
     assert clf.n_iter_ * batches >= 60
     assert clf.n_iter_ == math.ceil(60 / batches)
     # without the floor the same rule stops after n_iter_no_change epochs
@@ -104,9 +137,9 @@ def test_min_steps_gives_a_small_data_set_enough_updates():
 def test_min_steps_raises_the_auto_cap_but_never_an_int_max_iter():
     X, y = _data(50)
     huge = (_base.AUTO_MAX_ITER + 5) * 4
-    est = LSTMClassifier(max_iter="auto", min_steps=huge, **SMALL)
+    est = LSTMClassifier(max_iter="auto", **{**SMALL, "min_steps": huge})
     assert est._training_plan(50)["_max_epochs"] == _base.AUTO_MAX_ITER + 5
-    clf = LSTMClassifier(max_iter=3, min_steps=1000, **SMALL).fit(X, y)
+    clf = LSTMClassifier(max_iter=3, **{**SMALL, "min_steps": 1000}).fit(X, y)
     assert clf.n_iter_ == 3
 
 
@@ -114,13 +147,13 @@ def test_min_steps_holds_off_early_stopping():
     X, y = _data(96)
     params = dict(early_stopping=True, n_iter_no_change=1, tol=1e9, max_iter=20, **SMALL)
     assert LSTMClassifier(**params).fit(X, y).n_iter_ == 2
-    clf = LSTMClassifier(min_steps=30, **params).fit(X, y)
+    clf = LSTMClassifier(**{**params, "min_steps": 30}).fit(X, y)
     train_batches = math.ceil((96 - math.ceil(96 * 0.1)) / SMALL["batch_size"])
     assert clf.n_iter_ == math.ceil(30 / train_batches)
 
 
 def test_auto_early_stopping_switches_on_above_the_threshold(monkeypatch):
-    est = LSTMClassifier(early_stopping="auto")
+    est = LSTMClassifier(early_stopping="auto", min_steps=None)
     assert not est._training_plan(_base.AUTO_EARLY_STOPPING_SAMPLES)["_early_stopping_on"]
     assert est._training_plan(_base.AUTO_EARLY_STOPPING_SAMPLES + 1)["_early_stopping_on"]
     X, y = _data(60)

@@ -7,6 +7,7 @@ from sklearn_rnn.modules._autoencoder import (
     RecurrentAutoencoderModule,
 )
 from sklearn_rnn.modules._classifier import SequenceClassifierModule
+from sklearn_rnn.modules._conv import ConvFrontEnd, downsampling_factor
 from sklearn_rnn.modules._decoder import TokenSeq2SeqModule
 from sklearn_rnn.modules._encoder import RecurrentEncoder
 from sklearn_rnn.modules._seq2seq import AlignedSeq2SeqModule, EncoderDecoderModule
@@ -16,6 +17,7 @@ __all__ = [
     "AlignedSeq2SeqModule",
     "Attention",
     "CharCNN",
+    "ConvFrontEnd",
     "Corruption",
     "DenseAutoencoderModule",
     "EncoderDecoderModule",
@@ -25,4 +27,5 @@ __all__ = [
     "SequenceTaggerModule",
     "StepCrossEntropy",
     "TokenSeq2SeqModule",
+    "downsampling_factor",
 ]

@@ -18,7 +18,7 @@ class SequenceClassifierModule(nn.Module):
         Number of output logits.
     dropout : float, default=0.0
         Dropout between stacked layers and before the output layer.
-    pooling : {"last", "mean", "max"}, default="last"
+    pooling : {"last", "mean", "max", "mean_max"}, default="last"
         Summary of each sequence (see :meth:`RecurrentEncoder.pool`).
     **encoder_params : dict
         Passed to :class:`RecurrentEncoder`.
@@ -43,7 +43,9 @@ class SequenceClassifierModule(nn.Module):
         self.pooling = pooling
         self.encoder = RecurrentEncoder(dropout=dropout, **encoder_params)
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.encoder.output_size, n_classes)
+        factor = 2 if pooling == "mean_max" else 1
+        self.embedding_size = factor * self.encoder.output_size
+        self.head = nn.Linear(self.embedding_size, n_classes)
 
     def embed(self, X, lengths):
         """Return the sequence embedding.
@@ -57,10 +59,11 @@ class SequenceClassifierModule(nn.Module):
 
         Returns
         -------
-        embedding : torch.Tensor of shape (batch, encoder.output_size)
+        embedding : torch.Tensor of shape (batch, embedding_size)
             Summary of each sequence over its real steps (see ``pooling``).
         """
-        return self.encoder.pool(self.encoder(X, lengths), lengths, self.pooling)
+        outputs = self.encoder(X, lengths)
+        return self.encoder.pool(outputs, self.encoder.output_lengths(lengths), self.pooling)
 
     def forward(self, X, lengths):
         """Return the class logits.

@@ -4,6 +4,7 @@ import torch
 from torch import nn
 
 from sklearn_rnn._sequences import reverse_within_length
+from sklearn_rnn.modules._conv import ConvFrontEnd
 
 _CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
@@ -45,6 +46,15 @@ class RecurrentEncoder(nn.Module):
         Probability of dropping a token's whole embedding vector in training
         (the kept ones are scaled by ``1 / (1 - p)``), so the model cannot
         lean on any single word.
+    conv_filters : sequence of int, default=()
+        Channels of the convolution blocks of a :class:`ConvFrontEnd` that
+        reads the (numeric or embedded) steps before the recurrent layers;
+        ``()`` for none.
+    conv_kernel_size : int or sequence of int, default=(7, 5, 3)
+        Kernel of each convolution block.
+    conv_stride : int, default=1
+        Factor (a power of two) by which the front-end shortens the
+        sequences; :meth:`output_lengths` gives the lengths of the outputs.
 
     See Also
     --------
@@ -76,6 +86,9 @@ class RecurrentEncoder(nn.Module):
         embedding_weights=None,
         freeze_embedding=False,
         embedding_dropout=0.0,
+        conv_filters=(),
+        conv_kernel_size=(7, 5, 3),
+        conv_stride=1,
     ):
         super().__init__()
         self.embedding = None
@@ -88,6 +101,10 @@ class RecurrentEncoder(nn.Module):
                     self.embedding.weight[-1].zero_()
             self.embedding.weight.requires_grad_(not freeze_embedding)
             input_size = embedding_dim
+        self.front = None
+        if len(conv_filters):
+            self.front = ConvFrontEnd(input_size, conv_filters, conv_kernel_size, conv_stride)
+            input_size = self.front.output_size
         self.embedding_dropout = embedding_dropout
         self.bidirectional = bidirectional
         self.num_directions = 2 if bidirectional else 1
@@ -124,11 +141,14 @@ class RecurrentEncoder(nn.Module):
         Returns
         -------
         outputs : torch.Tensor of shape (batch, time, output_size)
-            Top-layer outputs at every step; values at padded steps are
-            meaningless.
+            Top-layer outputs at every step (at every ``conv_stride``-th step
+            with a shortening front-end, see :meth:`output_lengths`); values at
+            padded steps are meaningless.
         """
         if self.embedding is not None:
             X = self._drop_tokens(self.embedding(X))
+        if self.front is not None:
+            X, lengths = self.front(X, lengths)
         rev = None
         if self.bidirectional:
             lengths = lengths.to(X.device)
@@ -144,6 +164,24 @@ class RecurrentEncoder(nn.Module):
                 out = torch.cat([out, out_rev], dim=2)
             X = out
         return X
+
+    def output_lengths(self, lengths):
+        """Real length of each output sequence of :meth:`forward`.
+
+        Parameters
+        ----------
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each input sequence.
+
+        Returns
+        -------
+        lengths : torch.Tensor of shape (batch,)
+            ``lengths``, or ``ceil(lengths / conv_stride)`` with a shortening
+            front-end.
+        """
+        if self.front is None:
+            return lengths
+        return self.front.output_lengths(lengths)
 
     def last_state(self, outputs, lengths):
         """Summary of each sequence: the state after its last real step.
@@ -180,15 +218,15 @@ class RecurrentEncoder(nn.Module):
             Result of :meth:`forward`.
         lengths : torch.Tensor of shape (batch,)
             Real length of each sequence.
-        pooling : {"last", "mean", "max"}, default="last"
+        pooling : {"last", "mean", "max", "mean_max"}, default="last"
             ``"last"``: :meth:`last_state`; ``"mean"`` / ``"max"``: mean or
             maximum of the top-layer outputs over the real steps (padding is
-            masked out).
+            masked out); ``"mean_max"``: both, concatenated.
 
         Returns
         -------
-        summary : torch.Tensor of shape (batch, output_size)
-            One vector per sequence.
+        summary : torch.Tensor of shape (batch, output_size) or (batch, 2 * output_size)
+            One vector per sequence (twice as long with ``"mean_max"``).
         """
         if pooling == "last":
             return self.last_state(outputs, lengths)
@@ -200,4 +238,8 @@ class RecurrentEncoder(nn.Module):
             return total / lengths.unsqueeze(1).to(outputs.dtype)
         if pooling == "max":
             return outputs.masked_fill(~mask, float("-inf")).amax(dim=1)
-        raise ValueError(f"pooling={pooling!r} is not one of 'last', 'mean', 'max'.")
+        if pooling == "mean_max":
+            return torch.cat(
+                [self.pool(outputs, lengths, "mean"), self.pool(outputs, lengths, "max")], dim=1
+            )
+        raise ValueError(f"pooling={pooling!r} is not one of 'last', 'mean', 'max', 'mean_max'.")
