@@ -263,6 +263,37 @@ def statsmodels_forecasts(name, series, n_train, origins, horizon, period):
     return out
 
 
+def network_windows(series, n_train, origins, config):
+    """Training windows of the network and the inputs of every forecast origin.
+
+    Parameters
+    ----------
+    series : ndarray of shape (n_timesteps,)
+        The series.
+    n_train : int
+        Length of the training part.
+    origins : ndarray
+        Forecast origins.
+    config : dict
+        One entry of ``SERIES`` (``input_length``, ``horizon``, ``inputs``).
+
+    Returns
+    -------
+    X, y : ndarray
+        Training inputs and targets (targets less the windows' offset).
+    X_test : ndarray of shape (n_origins, n_steps, 1)
+        Inputs at each origin.
+    offset_test : float or ndarray of shape (n_origins, 1)
+        Added to the network's forecasts at the origins.
+    """
+    length, horizon = config["input_length"], config["horizon"]
+    X, y = make_windows(series[:n_train], input_length=length, horizon=horizon)
+    X_test = np.stack([series[o - length : o] for o in origins])[:, :, None]
+    X, offset = window_inputs(X, config["inputs"])
+    X_test, offset_test = window_inputs(X_test, config["inputs"])
+    return X, y - offset, X_test, offset_test
+
+
 def network_forecasts(series, n_train, origins, config, seeds):
     """Mean forecast of ``seeds`` encoder-decoder fits on the training windows.
 
@@ -273,15 +304,11 @@ def network_forecasts(series, n_train, origins, config, seeds):
     fit_seconds : float
         Total fit time.
     """
-    length, horizon = config["input_length"], config["horizon"]
-    X, y = make_windows(series[:n_train], input_length=length, horizon=horizon)
-    X_test = np.stack([series[o - length : o] for o in origins])[:, :, None]
-    X, offset = window_inputs(X, config["inputs"])
-    X_test, offset_test = window_inputs(X_test, config["inputs"])
+    X, y, X_test, offset_test = network_windows(series, n_train, origins, config)
     preds, t0 = [], time.perf_counter()
     for seed in range(seeds):
         reg = Seq2SeqRegressor(**config["params"], **COMMON, random_state=seed)
-        reg.fit(X, y - offset)
+        reg.fit(X, y)
         preds.append(reg.predict(X_test) + offset_test)
     return np.mean(preds, axis=0), time.perf_counter() - t0
 
