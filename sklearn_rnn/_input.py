@@ -15,7 +15,12 @@ the strings; :meth:`BaseRecurrentEstimator._check_X` calls them and records
 what it saw as fitted attributes.
 """
 
+import os
+import sys
+import warnings
+
 import numpy as np
+import sklearn
 
 from sklearn_rnn._sequences import _is_nested_regular_list, check_sequences
 from sklearn_rnn._vocabulary import UNKNOWN_ID
@@ -32,6 +37,17 @@ __all__ = [
 
 # Characters kept per word: longer words keep their first and last halves.
 MAX_WORD_CHARS = 20
+
+# Sequences of at most TRANSPOSED_MAX_STEPS steps with more than TRANSPOSED_RATIO
+# times as many features as steps look like the (n_samples, n_channels,
+# n_timesteps) layout of aeon and sktime: check_input warns.
+TRANSPOSED_MAX_STEPS = 10
+TRANSPOSED_RATIO = 10
+
+# Frames in these folders are skipped when a warning names the line that caused it.
+_INTERNAL_DIRS = tuple(
+    os.path.dirname(m.__file__) + os.sep for m in (sys.modules[__package__], sklearn)
+)
 
 
 def is_sequence(s):
@@ -93,10 +109,39 @@ def check_input(X, *, vectors=False, tokens=False):
         The layout of ``X`` (see :func:`~sklearn_rnn._sequences.check_sequences`).
     """
     padded, lengths, layout = check_sequences(X, tokens=tokens and not vectors)
+    if padded.ndim == 3 and layout != "table":
+        _warn_if_transposed(padded.shape[1], padded.shape[2], layout)
     if vectors and layout == "table":
         padded = np.ascontiguousarray(padded.transpose(0, 2, 1))
         lengths = np.ones(len(padded), dtype=np.int64)
     return padded, lengths, layout
+
+
+def _caller_stacklevel():
+    """The ``stacklevel`` that names the first frame outside this package and scikit-learn."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL_DIRS):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _warn_if_transposed(n_steps, n_features, layout):
+    """Warn when sequences of ``n_steps`` (the longest) look channels first."""
+    if n_steps > TRANSPOSED_MAX_STEPS or n_features <= TRANSPOSED_RATIO * n_steps:
+        return
+    steps = f"{n_steps} time step" + ("s" if n_steps > 1 else "")
+    shape = "sequences of at most " + steps if layout == "ragged" else steps
+    warnings.warn(
+        f"X looks transposed: {shape} of {n_features} features each. X is read as "
+        "(n_samples, n_timesteps, n_features); series in the (n_samples, n_channels, "
+        "n_timesteps) layout of aeon and sktime (or lists of (n_channels, n_timesteps) "
+        "arrays) must be converted first, e.g. with "
+        "make_pipeline(sklearn_rnn.preprocessing.FromChannelsFirst(), estimator). If X "
+        "is laid out as intended, silence this warning with "
+        "warnings.filterwarnings('ignore', 'X looks transposed').",
+        UserWarning,
+        stacklevel=_caller_stacklevel(),
+    )
 
 
 def check_token_strings(X):

@@ -489,7 +489,9 @@ def _ragged_to_list(X, name, tokens):
     if len(feats) > 1:
         raise ValueError(
             f"The sequences of {name} have different numbers of features "
-            f"({sorted(feats)}); every time step must have the same features."
+            f"({sorted(feats)}); every time step must have the same features. Series "
+            "laid out (n_channels, n_timesteps), as in aeon and sktime, are converted "
+            "by sklearn_rnn.preprocessing.FromChannelsFirst."
         )
     return seqs
 

@@ -10,7 +10,7 @@ from sklearn_rnn import (
     Seq2SeqClassifier,
     Seq2SeqRegressor,
 )
-from sklearn_rnn.preprocessing import SequenceScaler
+from sklearn_rnn.preprocessing import FromChannelsFirst, SequenceScaler
 
 # Small, fast settings: the checks fit many times on tiny data.
 ESTIMATORS = [
@@ -29,6 +29,7 @@ ESTIMATORS = [
         hidden_size=8, max_iter=5, batch_size=32, learning_rate_init=0.02, random_state=0
     ),
     SequenceScaler(),
+    FromChannelsFirst(),
     BiRNNTagger(
         hidden_size=16,
         num_layers=1,
