@@ -19,8 +19,8 @@ def _is_dataframe(X):
 
 def _check_not_nested(X, name):
     """Reject sktime's "nested_univ" DataFrame (one pandas Series per cell)."""
-    for column in X.columns:
-        values = X[column].to_numpy()
+    for j in range(X.shape[1]):
+        values = X.iloc[:, j].to_numpy()
         if values.dtype == object and len(values) and hasattr(values[0], "iloc"):
             raise TypeError(
                 f"{name} is a DataFrame whose cells are pandas Series (sktime's "
