@@ -98,7 +98,7 @@ class BiRNNTagger(BaseRecurrentEstimator):
         Size of the word embedding. With numeric ``X``, setting it means the
         values are integer token ids; None means numeric features. String
         tokens always get an embedding, of size 100 when None.
-    char_embedding_dim : int or None, default=50
+    char_embedding_dim : int or None, default=100
         Size of the character-level representation of each word: the number
         of filters of a character CNN, shared between widths of 2 to 5
         characters (string tokens only); None switches it off.
@@ -116,11 +116,11 @@ class BiRNNTagger(BaseRecurrentEstimator):
         .. deprecated:: 0.2
             ``max_vocabulary_size`` was renamed ``max_features`` in 0.2 and
             will be removed in 0.3.
-    word_dropout : float, default=0.05
+    word_dropout : float, default=0.2
         Probability of replacing a word by the unknown entry during training
         (word embeddings only), so that the model learns to tag unknown
         words from their characters and context.
-    max_iter : int or "auto", default=30
+    max_iter : int or "auto", default=14
         Number of epochs: an int trains exactly that many (fewer with early
         stopping). "auto" trains until the training loss has not improved by
         ``tol`` for ``n_iter_no_change`` epochs and at least 450 optimiser
@@ -262,13 +262,13 @@ class BiRNNTagger(BaseRecurrentEstimator):
         bidirectional=True,
         dropout=0.33,
         embedding_dim=None,
-        char_embedding_dim=50,
+        char_embedding_dim=100,
         lowercase=True,
         min_count=1,
         max_features=None,
         max_vocabulary_size="deprecated",
-        word_dropout=0.05,
-        max_iter=30,
+        word_dropout=0.2,
+        max_iter=14,
         min_steps=None,
         batch_size=32,
         learning_rate="constant",
