@@ -248,10 +248,23 @@ def make_estimator(epochs, device, n_threads=None):
     clf : LSTMClassifier
         Unfitted estimator.
     """
+    # the raw loop's model and training: a one-way LSTM read at its last step,
+    # no front-end, scaling, dropout or clipping, a constant step size and a
+    # fixed number of epochs (no convergence rule, no schedule)
     return LSTMClassifier(
+        cell="lstm",
+        bidirectional=False,
+        pooling="last",
+        conv_filters=(),
+        dropout=0.0,
+        scaling=None,
+        clip_grad_norm=None,
         hidden_size=HIDDEN,
         batch_size=BATCH,
         max_iter=epochs,
+        min_steps=None,
+        early_stopping=False,
+        learning_rate="constant",
         learning_rate_init=LR,
         device=device,
         n_threads=n_threads,
