@@ -13,6 +13,7 @@ from torch import nn
 
 from sklearn_rnn._base import _FLOAT32_MAX, BaseRecurrentEstimator
 from sklearn_rnn._compat import Interval, StrOptions, _fit_context
+from sklearn_rnn._sequences import as_ragged
 from sklearn_rnn.modules import SequenceClassifierModule, downsampling_factor
 
 # Settings that "auto" parameters take for numeric sequences and for token
@@ -125,13 +126,15 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         few recurrent steps. "auto": the smallest that brings the longest
         training sequence to at most 64 steps (1, no shortening, for 64 steps
         or fewer).
-    pooling : {"last", "mean", "max", "mean_max", "auto"}, default="auto"
+    pooling : {"last", "mean", "max", "mean_max", "attention", "auto"}, default="auto"
         Summary of each sequence that the output layer reads: the state after
         the last real step (``"last"``; with ``bidirectional``, the backward
         direction after reading the whole sequence), the mean or maximum of
-        the top layer's outputs over the real steps, or both concatenated
-        (``"mean_max"``). Padding never counts. "auto": "mean_max" for
-        numeric sequences, "mean" for token ids.
+        the top layer's outputs over the real steps, both concatenated
+        (``"mean_max"``), or their average weighted by learned attention
+        (``"attention"``; see :meth:`attention_weights`). Padding never
+        counts. "auto": "mean_max" for numeric sequences, "mean" for token
+        ids.
     max_iter : int or "auto", default="auto"
         Number of epochs: an int trains exactly that many (fewer with early
         stopping). "auto" trains until the training loss has not improved by
@@ -256,7 +259,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         "pretrained_embedding": ["array-like", None],
         "freeze_embedding": ["boolean"],
         "embedding_dropout": [Interval(Real, 0, 1, closed="left")],
-        "pooling": [StrOptions({"last", "mean", "max", "mean_max", "auto"})],
+        "pooling": [StrOptions({"last", "mean", "max", "mean_max", "attention", "auto"})],
         "dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
         "learning_rate_init": [
             Interval(Real, 0, _FLOAT32_MAX, closed="right"),
@@ -555,6 +558,32 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             sequences).
         """
         return self._forward(X, method="embed").numpy()
+
+    def attention_weights(self, X):
+        """Weight of each step in the summary of ``pooling="attention"``.
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences, in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_samples,), dtype=object
+            For each sequence, its weights over the steps the recurrent layers
+            read (``ceil(length / conv_stride)`` of them: with a shortening
+            front-end each covers ``conv_stride`` input steps), summing to one.
+        """
+        check_is_fitted(self, "net_")
+        if self._setting("pooling") != "attention":
+            raise ValueError(
+                f'attention_weights needs pooling="attention"; this {type(self).__name__} '
+                f'pools with "{self._setting("pooling")}".'
+            )
+        data = self._check_X(X, reset=False)[0]
+        weights = self._forward(data, method="attention_weights")[:, :, 0].numpy()
+        steps = self.net_.module_.encoder.output_lengths(data.lengths_t).numpy()
+        return as_ragged([weights[i, : steps[i]].astype(np.float64) for i in range(len(steps))])
 
     def fit_transform(self, X, y, sample_weight=None):
         """Fit the classifier, then return the embedding of ``X``.

@@ -126,3 +126,29 @@ def test_bad_front_end_settings_raise_before_training(params, match):
     with pytest.raises(ValueError, match=match):
         clf.fit(X, y)
     assert not hasattr(clf, "net_")
+
+
+def test_attention_pooling_weights_are_over_real_steps_and_padding_invariant():
+    X, y = _ragged(low=100, high=300)
+    clf = LSTMClassifier(pooling="attention", **FAST).fit(X, y)
+    weights = clf.attention_weights(X)
+    stride = clf._settings["conv_stride"]
+    assert weights.dtype == object and len(weights) == len(X)
+    for w, x in zip(weights, X, strict=True):
+        assert w.shape == (-(-len(x) // stride),)
+        assert np.all(w >= 0)
+        np.testing.assert_allclose(w.sum(), 1.0, rtol=1e-5)
+    alone = clf.attention_weights([X[3]])[0]
+    np.testing.assert_allclose(alone, weights[3], rtol=1e-5, atol=1e-7)
+    assert clf.transform(X).shape == (len(X), 2 * 6)
+    batch = clf.predict_proba(X)
+    np.testing.assert_allclose(clf.predict_proba([X[5]])[0], batch[5], rtol=1e-5, atol=1e-6)
+    # the weights take part in training: the attention parameters moved
+    assert clf.net_.module_.query.detach().abs().sum() > 0
+
+
+def test_attention_weights_need_attention_pooling():
+    X, y = _ragged(n=12)
+    clf = LSTMClassifier(**FAST).fit(X, y)
+    with pytest.raises(ValueError, match='pooling="attention"'):
+        clf.attention_weights(X)

@@ -1,7 +1,9 @@
 """Sequence-to-label module: recurrent encoder, pooling over real steps, linear head."""
 
+import torch
 from torch import nn
 
+from sklearn_rnn.modules._attention import Attention
 from sklearn_rnn.modules._encoder import RecurrentEncoder
 
 
@@ -18,8 +20,10 @@ class SequenceClassifierModule(nn.Module):
         Number of output logits.
     dropout : float, default=0.0
         Dropout between stacked layers and before the output layer.
-    pooling : {"last", "mean", "max", "mean_max"}, default="last"
-        Summary of each sequence (see :meth:`RecurrentEncoder.pool`).
+    pooling : {"last", "mean", "max", "mean_max", "attention"}, default="last"
+        Summary of each sequence (see :meth:`RecurrentEncoder.pool`);
+        "attention": the outputs weighted by additive attention of a learned
+        query over the real steps (:class:`Attention`).
     **encoder_params : dict
         Passed to :class:`RecurrentEncoder`.
 
@@ -45,6 +49,10 @@ class SequenceClassifierModule(nn.Module):
         self.dropout = nn.Dropout(dropout)
         factor = 2 if pooling == "mean_max" else 1
         self.embedding_size = factor * self.encoder.output_size
+        if pooling == "attention":
+            size = self.encoder.output_size
+            self.attention = Attention(size, size, kind="additive")
+            self.query = nn.Parameter(torch.zeros(size))
         self.head = nn.Linear(self.embedding_size, n_classes)
 
     def embed(self, X, lengths):
@@ -62,8 +70,36 @@ class SequenceClassifierModule(nn.Module):
         embedding : torch.Tensor of shape (batch, embedding_size)
             Summary of each sequence over its real steps (see ``pooling``).
         """
+        if self.pooling == "attention":
+            return self._attend(X, lengths)[0]
         outputs = self.encoder(X, lengths)
         return self.encoder.pool(outputs, self.encoder.output_lengths(lengths), self.pooling)
+
+    def _attend(self, X, lengths):
+        outputs = self.encoder(X, lengths)
+        query = self.query.expand(outputs.shape[0], -1)
+        return self.attention(query, outputs, self.encoder.output_lengths(lengths))
+
+    def attention_weights(self, X, lengths):
+        """Return the attention weights of ``pooling="attention"``.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
+            Padded features, or padded token ids.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        weights : torch.Tensor of shape (batch, out_time, 1)
+            Weight of each output step of the encoder (one per
+            ``conv_stride`` input steps with a shortening front-end): zero at
+            padded steps, summing to one over the real ones.
+        """
+        if self.pooling != "attention":
+            raise ValueError(f'pooling="{self.pooling}" has no attention weights.')
+        return self._attend(X, lengths)[1].unsqueeze(-1)
 
     def forward(self, X, lengths):
         """Return the class logits.
