@@ -34,6 +34,7 @@ from sklearn_rnn._net import (
     SequenceNet,
     StopEarly,
     ValidationScore,
+    WeightAveraging,
 )
 from sklearn_rnn._runtime import (
     Seeds,
@@ -78,6 +79,10 @@ ADAPTIVE_MIN_RATIO = 200.0
 # training loss before it stops, so that a small data set with few steps per
 # epoch is not stopped early.
 CONVERGENCE_MIN_STEPS = 450
+
+# average_weights: the weights of the epochs from this fraction of the epoch
+# cap on are averaged.
+AVERAGE_FROM_FRACTION = 0.4
 
 
 def _pad_time(out, length):
@@ -379,7 +384,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         params = dict(
             input_size=info["_n_step_features"],
             hidden_size=self.hidden_size,
-            cell=self.cell,
+            cell=self._setting("cell", info),
             num_layers=self.num_layers,
             bidirectional=self.bidirectional,
         )
@@ -397,7 +402,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         """Multiply-adds of one training step, for the thread heuristic."""
         return recurrent_work(
             self._setting("batch_size", info),
-            self.cell,
+            self._setting("cell", info),
             self.hidden_size,
             self._recurrent_input_size(info),
             self.bidirectional,
@@ -464,7 +469,21 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             "_steps_per_epoch": batches,
             "_learning_rate_init": self._setting("learning_rate_init", info),
             "_batch_size": self._setting("batch_size", info),
+            "_alpha": self._setting("alpha", info),
+            "_average_from": self._averaging_start(info, early, max_epochs),
         }
+
+    def _averaging_start(self, info, early, max_epochs):
+        """First epoch whose weights are averaged (``average_weights``), or 0 for none.
+
+        The last 60% of the epochs of an int or "auto" ``max_iter`` cap, without
+        early stopping (which keeps the best epoch instead).
+        """
+        settings = info.get("_settings", {})
+        average = settings.get("average_weights", getattr(self, "average_weights", False))
+        if not average or early:
+            return 0
+        return max(1, math.ceil(AVERAGE_FROM_FRACTION * max_epochs))
 
     def _plan_of_fit(self):
         """The training plan of the fitted model (models saved before it: the parameters)."""
@@ -481,6 +500,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             "_steps_per_epoch": attrs.get("_steps_per_epoch", 1),
             "_learning_rate_init": attrs.get("_learning_rate_init", self.learning_rate_init),
             "_batch_size": attrs.get("_batch_size", self.batch_size),
+            "_alpha": attrs.get("_alpha", self.alpha),
+            "_average_from": attrs.get("_average_from", 0),
         }
 
     def _callbacks(self, plan):
@@ -543,6 +564,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                     ),
                 )
             )
+        if plan["_average_from"]:
+            callbacks.append(("weight_averaging", WeightAveraging(plan["_average_from"])))
         callbacks.append(("keep_best_on_interrupt", KeepBestOnInterrupt(monitor, lower_is_better)))
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
@@ -585,7 +608,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             criterion=self._make_criterion(),
             optimizer=torch.optim.Adam,
             lr=plan["_learning_rate_init"],
-            optimizer__weight_decay=self.alpha,
+            optimizer__weight_decay=plan["_alpha"],
             max_epochs=plan["_max_epochs"],
             batch_size=plan["_batch_size"],
             train_split=train_split,

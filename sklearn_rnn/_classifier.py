@@ -19,6 +19,9 @@ from sklearn_rnn.modules import SequenceClassifierModule, downsampling_factor
 # Settings that "auto" parameters take for numeric sequences and for token
 # ids; chosen on validation splits of training data (see the user guide).
 NUMERIC_AUTO = {
+    "cell": "gru",
+    "alpha": 0.0,
+    "average_weights": False,
     "conv_filters": (64, 64, 128),
     "pooling": "mean_max",
     "dropout": 0.1,
@@ -27,6 +30,9 @@ NUMERIC_AUTO = {
     "min_steps": 1000,
 }
 TOKEN_AUTO = {
+    "cell": "lstm",
+    "alpha": 5e-5,
+    "average_weights": True,
     "conv_filters": (),
     "pooling": "mean",
     "dropout": 0.5,
@@ -70,16 +76,18 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     blocks of (64, 64, 128) channels shortening the longest training sequence
     to at most 64 steps, a bidirectional GRU, mean and maximum pooling,
     dropout 0.1, step size 2e-3 and at least 1,000 optimiser steps, until the
-    training loss settles. For token ids: no front-end, mean pooling, dropout
-    0.5, step size 3e-3 and 10 epochs (a text model overfits long before its
-    training loss settles).
+    training loss settles. For token ids: no front-end, a bidirectional LSTM,
+    mean pooling, dropout 0.5, weight decay 5e-5, step size 3e-3 and 10 epochs
+    (a text model overfits long before its training loss settles), keeping
+    the average of the weights of the last 6 epochs.
 
     Parameters
     ----------
-    cell : {"lstm", "gru", "rnn"}, default="gru"
+    cell : {"lstm", "gru", "rnn", "auto"}, default="auto"
         Cell of every recurrent layer: "lstm" or "gru" (gated cells, which
         carry information over many steps) or "rnn", the vanilla cell
-        ``h_t = tanh(b + W h_{t-1} + U x_t)``.
+        ``h_t = tanh(b + W h_{t-1} + U x_t)``. "auto": "gru" for numeric
+        sequences, "lstm" for token ids.
     hidden_size : int, default=64
         Hidden units of every recurrent layer, per direction.
     num_layers : int, default=1
@@ -161,8 +169,15 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     learning_rate_init : float or "auto", default="auto"
         Step size of the Adam optimiser. "auto": 2e-3 for numeric sequences,
         3e-3 for token ids.
-    alpha : float, default=0.0
-        L2 penalty (Adam's weight decay).
+    alpha : float or "auto", default="auto"
+        L2 penalty (Adam's weight decay). "auto": 0 for numeric sequences,
+        5e-5 for token ids.
+    average_weights : bool or "auto", default="auto"
+        Keep the mean of the weights at the end of each of the last 60% of
+        the epochs (of the ``max_iter`` cap) instead of the last weights, which
+        smooths the epoch-to-epoch jitter of a model that fits its training
+        data quickly; not with early stopping, which keeps the best epoch.
+        "auto": on for token ids, off for numeric sequences.
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data (stratified by
         class for a classifier) and stop when the validation loss has not
@@ -260,6 +275,9 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         "freeze_embedding": ["boolean"],
         "embedding_dropout": [Interval(Real, 0, 1, closed="left")],
         "pooling": [StrOptions({"last", "mean", "max", "mean_max", "attention", "auto"})],
+        "cell": [StrOptions({"lstm", "gru", "rnn", "auto"})],
+        "alpha": [Interval(Real, 0, _FLOAT32_MAX, closed="both"), StrOptions({"auto"})],
+        "average_weights": ["boolean", StrOptions({"auto"})],
         "dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
         "learning_rate_init": [
             Interval(Real, 0, _FLOAT32_MAX, closed="right"),
@@ -279,7 +297,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     def __init__(
         self,
         *,
-        cell="gru",
+        cell="auto",
         hidden_size=64,
         num_layers=1,
         bidirectional=True,
@@ -297,7 +315,8 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         batch_size=32,
         learning_rate="adaptive",
         learning_rate_init="auto",
-        alpha=0.0,
+        alpha="auto",
+        average_weights="auto",
         early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -330,6 +349,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.alpha = alpha
+        self.average_weights = average_weights
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -445,8 +465,17 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         auto = TOKEN_AUTO if tokens else NUMERIC_AUTO
         settings = {
             name: auto[name]
-            for name in ("pooling", "dropout", "learning_rate_init", "max_iter", "min_steps")
-            if getattr(self, name) == "auto"
+            for name in (
+                "cell",
+                "alpha",
+                "average_weights",
+                "pooling",
+                "dropout",
+                "learning_rate_init",
+                "max_iter",
+                "min_steps",
+            )
+            if _is_auto(getattr(self, name))
         }
         filters = auto["conv_filters"] if _is_auto(self.conv_filters) else self.conv_filters
         filters = self._check_conv(filters)

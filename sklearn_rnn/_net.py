@@ -305,3 +305,51 @@ class KeepBestOnInterrupt(Callback):
         if best is None:
             raise KeyboardInterrupt
         net.module_.load_state_dict(best)
+
+
+class WeightAveraging(Callback):
+    """Average the weights of the last epochs and keep the average.
+
+    From epoch ``start_epoch`` of a call to ``fit`` (1-based) to its last,
+    the module's parameters at the end of each epoch enter a running mean,
+    which replaces the parameters when training ends (Polyak averaging, as in
+    stochastic weight averaging). The average smooths the epoch-to-epoch
+    jitter of a model that fits its training data quickly, such as a text
+    classifier. Buffers (e.g. batch-norm statistics) keep their last values.
+    An interrupted fit keeps the weights ``KeepBestOnInterrupt`` chooses.
+
+    Parameters
+    ----------
+    start_epoch : int
+        First epoch of this call whose weights are averaged.
+    """
+
+    def __init__(self, start_epoch):
+        self.start_epoch = start_epoch
+
+    def on_train_begin(self, net, **kwargs):
+        """Start a new average."""
+        self.first_row_ = len(net.history)
+        self.n_averaged_ = 0
+        self.average_ = None
+
+    def on_epoch_end(self, net, **kwargs):
+        """Add this epoch's parameters to the running mean."""
+        if len(net.history) - self.first_row_ < self.start_epoch:
+            return
+        params = {k: v.detach() for k, v in net.module_.named_parameters()}
+        self.n_averaged_ += 1
+        if self.average_ is None:
+            self.average_ = {k: v.clone() for k, v in params.items()}
+            return
+        for k, v in params.items():
+            self.average_[k].lerp_(v, 1.0 / self.n_averaged_)
+
+    def on_train_end(self, net, **kwargs):
+        """Load the average into the module (not after an interrupt)."""
+        average, self.average_ = self.average_, None  # no copy kept in the model
+        if average is None or getattr(net, "interrupted_", False):
+            return
+        with torch.no_grad():
+            for k, v in net.module_.named_parameters():
+                v.copy_(average[k])

@@ -64,6 +64,8 @@ SHARED_ATTRIBUTES = ["net_", "n_features_in_", "feature_names_in_", "n_iter_", "
 
 # Entries whose meaning differs for one estimator, so its text differs on purpose.
 OWN_TEXT = {
+    ("LSTMClassifier", "cell"): '"auto" depends on the kind of input',
+    ("LSTMClassifier", "alpha"): '"auto" depends on the kind of input',
     ("LSTMClassifier", "dropout"): '"auto" depends on the kind of input',
     ("LSTMClassifier", "max_iter"): '"auto" depends on the kind of input',
     ("LSTMClassifier", "min_steps"): '"auto" depends on the kind of input',

@@ -196,3 +196,52 @@ def test_a_warm_start_applies_the_step_floor_of_its_own_call():
     assert clf.n_iter_ == 3
     clf.set_params(min_steps=40).fit(X, y)  # 4 steps per epoch: 10 more epochs
     assert clf.n_iter_ == 3 + 10
+
+
+def test_weight_averaging_keeps_the_mean_of_the_last_epochs():
+    from types import SimpleNamespace
+
+    import torch
+
+    from sklearn_rnn._net import WeightAveraging
+
+    module = torch.nn.Linear(2, 1)
+    net = SimpleNamespace(history=[], module_=module)
+    averaging = WeightAveraging(start_epoch=2)
+    averaging.on_train_begin(net)
+    seen = []
+    for epoch in range(1, 5):
+        with torch.no_grad():
+            module.weight.fill_(float(epoch))
+        net.history.append({"epoch": epoch})
+        averaging.on_epoch_end(net)
+        seen.append(float(epoch))
+    averaging.on_train_end(net)
+    # epochs 2, 3 and 4 are averaged
+    assert module.weight.detach().numpy() == pytest.approx(np.full((1, 2), 3.0))
+    net.interrupted_ = True  # an interrupted fit keeps what it has
+    averaging.on_train_begin(net)
+    net.history.append({"epoch": 5})
+    averaging.on_epoch_end(net)
+    with torch.no_grad():
+        module.weight.fill_(9.0)
+    averaging.on_train_end(net)
+    assert module.weight.detach().numpy() == pytest.approx(np.full((1, 2), 9.0))
+
+
+def test_average_weights_changes_the_fit_and_is_off_with_early_stopping():
+    X, y = _data()
+    params = dict(max_iter=5, learning_rate_init=0.05, **SMALL)
+    plain = LSTMClassifier(average_weights=False, **params).fit(X, y)
+    averaged = LSTMClassifier(average_weights=True, **params).fit(X, y)
+    assert averaged._average_from == 2  # the last 60% of 5 epochs
+    assert "weight_averaging" in dict(averaged.net_.callbacks_)
+    assert not np.allclose(plain.predict_proba(X), averaged.predict_proba(X))
+    early = LSTMClassifier(average_weights=True, early_stopping=True, **params).fit(X, y)
+    assert "weight_averaging" not in dict(early.net_.callbacks_)
+    ids = np.random.RandomState(0).randint(1, 20, size=(48, 6))
+    text = LSTMClassifier(embedding_dim=3, max_iter=5, **SMALL).fit(ids, y)
+    assert text._settings["average_weights"] and text._average_from == 2
+    assert (
+        text._settings["cell"] == "lstm" and text.net_.optimizer_.defaults["weight_decay"] == 5e-5
+    )
