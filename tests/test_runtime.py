@@ -70,14 +70,16 @@ def test_thread_heuristic_has_one_threshold():
 @pytest.mark.parametrize(
     "params, expected",
     [
-        ({}, 1),  # small: 64 x 4 x 64 x 66 multiply-adds per step
+        ({}, 1),  # small: 2 x 32 x 3 x 64 x 66 multiply-adds per step
         ({"hidden_size": 512, "batch_size": 256}, None),
         ({"n_threads": 2}, 2),
     ],
 )
 def test_estimators_resolve_threads_from_their_work(params, expected):
     clf = LSTMClassifier(**params)
-    assert clf._resolve_n_threads({"_n_step_features": 2, "_input_kind": "sequences"}) == expected
+    # the input description of a fit, with the cell its "auto" resolved to
+    info = {"_n_step_features": 2, "_input_kind": "sequences", "_settings": {"cell": "gru"}}
+    assert clf._resolve_n_threads(info) == expected
 
 
 def test_cpu_settings_and_torch_threads_restore_the_thread_count():
