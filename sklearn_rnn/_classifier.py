@@ -478,8 +478,9 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             if _is_auto(getattr(self, name))
         }
         filters = auto["conv_filters"] if _is_auto(self.conv_filters) else self.conv_filters
-        filters = self._check_conv(filters)
+        filters, kernel = self._check_conv(filters)
         settings["conv_filters"] = filters
+        settings["conv_kernel_size"] = kernel
         stride = self.conv_stride
         if stride == "auto":
             stride = downsampling_factor(info["_max_length"], AUTO_CONV_STEPS) if filters else 1
@@ -487,12 +488,14 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         return settings
 
     def _check_conv(self, filters):
-        """Validate the front-end parameters; return the channels as a tuple of ints."""
+        """Validate the front-end parameters; return the channels and kernels as ints."""
         filters = tuple(int(c) for c in np.asarray(filters, dtype=np.int64).reshape(-1))
         if any(c < 1 for c in filters):
             raise ValueError(f"conv_filters must hold positive channel counts; got {filters}.")
         kernel = self.conv_kernel_size
-        if not isinstance(kernel, Integral):
+        if isinstance(kernel, Integral):
+            kernel = int(kernel)
+        else:
             kernel = tuple(int(k) for k in np.asarray(kernel, dtype=np.int64).reshape(-1))
             if len(kernel) < len(filters) or any(k < 1 for k in kernel):
                 raise ValueError(
@@ -507,18 +510,15 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
                 f"conv_stride={stride} shortens sequences in the convolutional front-end, "
                 "but conv_filters is empty; give conv_filters or use conv_stride=1."
             )
-        return filters
+        return filters, kernel
 
     def _encoder_params(self, info):
         params = self._embedding_params(info)
         filters = self._setting("conv_filters", info)
         if filters:
-            kernel = self.conv_kernel_size
-            if not isinstance(kernel, Integral):
-                kernel = tuple(int(k) for k in np.asarray(kernel).reshape(-1))[: len(filters)]
             params.update(
                 conv_filters=filters,
-                conv_kernel_size=kernel,
+                conv_kernel_size=self._setting("conv_kernel_size", info),
                 conv_stride=self._setting("conv_stride", info),
             )
         return params

@@ -10,6 +10,10 @@ def length_mask(lengths, n_steps):
     return torch.arange(n_steps, device=lengths.device).unsqueeze(0) < lengths.unsqueeze(1)
 
 
+def _ceil_div(lengths, factor):
+    return torch.div(lengths + factor - 1, factor, rounding_mode="floor")
+
+
 def downsampling_factor(max_length, target=64):
     """Smallest power of two that shortens ``max_length`` steps to at most ``target``.
 
@@ -197,7 +201,7 @@ class ConvFrontEnd(nn.Module):
         lengths : torch.Tensor of shape (batch,)
             ``ceil(lengths / stride)``.
         """
-        return torch.div(lengths + self.stride - 1, self.stride, rounding_mode="floor")
+        return _ceil_div(lengths, self.stride)
 
     def forward(self, X, lengths):
         """Convolve a padded batch.
@@ -224,10 +228,10 @@ class ConvFrontEnd(nn.Module):
             h = conv(h) if self.training else batch_invariant_conv1d(conv, h)
             if conv.stride[0] > 1:
                 step = conv.stride[0]
-                lengths = torch.div(lengths + step - 1, step, rounding_mode="floor")
+                lengths = _ceil_div(lengths, step)
             mask = length_mask(lengths, h.shape[2])
             h = F.relu(norm(h, mask)) * mask.unsqueeze(1).to(h.dtype)
             if pool > 1:
                 h = F.max_pool1d(h, pool, pool, ceil_mode=True)
-                lengths = torch.div(lengths + pool - 1, pool, rounding_mode="floor")
+                lengths = _ceil_div(lengths, pool)
         return h.transpose(1, 2), lengths
