@@ -289,7 +289,10 @@ def test_models_saved_before_the_input_kind_was_recorded_still_load(
 
 
 @pytest.mark.parametrize("spec", NET_SPECS, ids=repr)
-def test_training_length_settings_come_back_and_continue_alike(spec, tmp_path):
+def test_training_length_settings_come_back_and_continue_alike(spec, tmp_path, monkeypatch):
+    # patience in epochs only: the step floors would train hundreds of epochs here
+    monkeypatch.setattr(sklearn_rnn._base, "CONVERGENCE_MIN_STEPS", 0)
+    monkeypatch.setattr(sklearn_rnn._base, "ADAPTIVE_MIN_STEPS", 0)
     X, y = spec.data("ragged")
     params = dict(
         max_iter="auto",
