@@ -582,6 +582,14 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 "ids densely from 0 (the embedding has one row per id up to the largest)."
             ) from exc
 
+    def _validation_split(self, seeds, stratify):
+        """The net's ``train_split`` with early stopping: a random sample of the data.
+
+        ``validation_fraction`` of the samples, drawn with ``seeds.split``
+        (stratified by class when ``stratify``).
+        """
+        return ValidSplit(self.validation_fraction, stratified=stratify, random_state=seeds.split)
+
     def _make_net(self, info, target_info, seeds, device, stratify, plan, accelerator=None):
         """A new skorch net for the input ``info`` and targets ``target_info``.
 
@@ -592,9 +600,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         module = self._build_module(info, target_info)
         train_split = None
         if plan["_early_stopping_on"]:
-            train_split = ValidSplit(
-                self.validation_fraction, stratified=stratify, random_state=seeds.split
-            )
+            train_split = self._validation_split(seeds, stratify)
         net_class, extra = SequenceNet, {}
         if accelerator is not None:
             from sklearn_rnn._accelerate import AcceleratedSequenceNet

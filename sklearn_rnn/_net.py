@@ -160,6 +160,47 @@ class SequenceNet(NeuralNet):
         return masked_mean(losses, lengths, sample_weight)
 
 
+class TimeOrderedSplit:
+    """Hold out the last samples, in the order given, as the validation set.
+
+    The train split of a net whose samples are windows of a series in time
+    order: the validation windows come after every training window, so
+    that overlapping windows cannot carry validation values into training
+    as a random sample would.
+
+    Parameters
+    ----------
+    fraction : float
+        Share of the samples held out, rounded up to whole samples.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn._net import TimeOrderedSplit
+    >>> train, valid = TimeOrderedSplit(0.25)(np.arange(10))
+    >>> list(train.indices), list(valid.indices)
+    ([0, 1, 2, 3, 4, 5, 6], [7, 8, 9])
+    """
+
+    def __init__(self, fraction):
+        self.fraction = fraction
+
+    def __call__(self, dataset, y=None, groups=None):
+        """``(train, valid)`` subsets of ``dataset``: all but the last share, then the rest."""
+        n = len(dataset)
+        n_valid = math.ceil(n * self.fraction)
+        if not 0 < n_valid < n:
+            raise ValueError(
+                f"validation_fraction={self.fraction} holds out {n_valid} of {n} samples; "
+                "at least one sample must be left on each side."
+            )
+        indices = np.arange(n)
+        return (
+            torch.utils.data.Subset(dataset, indices[: n - n_valid]),
+            torch.utils.data.Subset(dataset, indices[n - n_valid :]),
+        )
+
+
 class NonFiniteLossStop(Callback):
     """Stop training with an error when the training loss is NaN or infinite."""
 

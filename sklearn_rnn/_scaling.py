@@ -4,7 +4,10 @@ The one standardiser of the package: the estimators' ``scaling="standard"``
 and :class:`~sklearn_rnn.Seq2SeqRegressor`'s targets use
 :func:`standard_scaling`, and :class:`~sklearn_rnn.preprocessing.SequenceScaler`
 is it as a transformer. :class:`BatchScaling` applies a scaling to each batch
-of inputs on the fly (``scaling="standard"`` or ``"instance"``).
+of inputs on the fly (``scaling="standard"``, ``"instance"``, and the
+per-window forms ``"last"`` and ``"difference"`` of
+:class:`~sklearn_rnn.Seq2SeqRegressor`); :func:`window_statistics` gives the
+per-window offset and scale that the regressor also applies to its targets.
 """
 
 import numpy as np
@@ -12,11 +15,17 @@ import torch
 
 __all__ = [
     "INSTANCE_RELATIVE_FLOOR",
+    "WINDOW_KINDS",
     "BatchScaling",
     "is_constant",
     "real_step_moments",
     "standard_scaling",
+    "window_moments",
+    "window_statistics",
 ]
+
+# Scalings computed per sequence (window), from its own values.
+WINDOW_KINDS = ("instance", "last", "difference")
 
 # scaling="instance": a sequence whose standard deviation (per feature) is at
 # most this fraction of its largest absolute value is read as constant (float32
@@ -47,11 +56,23 @@ def real_step_moments(padded, lengths, *, chunk_size=4096):
         float64 population variance.
     """
     steps = np.arange(padded.shape[1])
-    count, mean, m2 = 0, np.zeros(padded.shape[2]), np.zeros(padded.shape[2])
-    for start in range(0, len(padded), chunk_size):
-        chunk_lengths = lengths[start : start + chunk_size]
-        mask = steps[None, :] < chunk_lengths[:, None]
-        real = padded[start : start + chunk_size][mask].astype(np.float64)
+
+    def chunks():
+        for start in range(0, len(padded), chunk_size):
+            chunk_lengths = lengths[start : start + chunk_size]
+            mask = steps[None, :] < chunk_lengths[:, None]
+            yield padded[start : start + chunk_size][mask].astype(np.float64)
+
+    return _merged_moments(chunks(), padded.shape[2])
+
+
+def _merged_moments(chunks, n_features):
+    """Count, mean and variance of the rows of float64 ``(m, n_features)`` chunks.
+
+    Chunks are merged with Chan's formula.
+    """
+    count, mean, m2 = 0, np.zeros(n_features), np.zeros(n_features)
+    for real in chunks:
         n_chunk = len(real)
         if n_chunk == 0:
             continue
@@ -122,21 +143,120 @@ def standard_scaling(padded, lengths, *, with_mean=True, with_std=True, chunk_si
     return mean, scale
 
 
+def _real_mask(X, lengths):
+    """``(batch, time, 1)`` mask of the real steps of a padded batch."""
+    steps = torch.arange(X.shape[1], device=X.device)
+    return (steps[None, :] < lengths.to(X.device)[:, None])[..., None]
+
+
+def window_statistics(X, lengths, kind):
+    """Per-sequence offset and scale of a per-window scaling.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n_samples, max_length, n_features)
+        Padded float sequences (windows).
+    lengths : torch.Tensor of shape (n_samples,)
+        Real steps of each sequence.
+    kind : {"instance", "last", "difference"}
+        "instance": the mean and standard deviation of each feature over the
+        sequence's real steps (a standard deviation at most
+        ``INSTANCE_RELATIVE_FLOOR`` times the largest absolute value is
+        replaced by 1). "last" and "difference": the value of each feature at
+        the last real step, and a scale of 1.
+
+    Returns
+    -------
+    offset, scale : torch.Tensor of shape (n_samples, 1, n_features)
+        float64; a value ``v`` of feature ``j`` of sequence ``i`` becomes
+        ``(v - offset[i, 0, j]) / scale[i, 0, j]``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn._scaling import window_statistics
+    >>> X = torch.tensor([[[1.0], [3.0], [0.0]], [[5.0], [6.0], [8.0]]])
+    >>> offset, scale = window_statistics(X, torch.tensor([2, 3]), "last")
+    >>> offset[:, 0, 0].tolist(), scale[:, 0, 0].tolist()
+    ([3.0, 8.0], [1.0, 1.0])
+    """
+    lengths = lengths.to(X.device)
+    if kind != "instance":
+        last = (lengths - 1).clamp(min=0)
+        offset = X[torch.arange(len(X), device=X.device), last].double()[:, None, :]
+        return offset, torch.ones_like(offset)
+    real = _real_mask(X, lengths)
+    # in float64: the float32 result does not depend on how a reduction is
+    # split, so a sequence is scaled alike in any batch
+    X64 = X.double()
+    n = lengths.clamp(min=1).double()[:, None, None]
+    mean = (X64 * real).sum(1, keepdim=True) / n
+    centred = torch.where(real, X64 - mean, 0.0)
+    std = (centred.square().sum(1, keepdim=True) / n).sqrt()
+    level = (X64.abs() * real).amax(1, keepdim=True)
+    std = torch.where(std > INSTANCE_RELATIVE_FLOOR * level, std, torch.ones_like(std))
+    return mean, std
+
+
+def window_moments(X, lengths, kind, *, chunk_size=4096):
+    """Mean and scale of the windows of ``X`` after a per-window scaling.
+
+    The statistics that :class:`BatchScaling` of kind "last" or
+    "difference" uses to standardise the per-window values, over the real
+    steps of every window (for "difference", the steps after the first).
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n_samples, max_length, n_features)
+        Padded float sequences.
+    lengths : ndarray of shape (n_samples,)
+        Real steps of each sequence.
+    kind : {"last", "difference"}
+        The per-window scaling.
+    chunk_size : int, default=4096
+        Sequences transformed at a time.
+
+    Returns
+    -------
+    mean, scale : ndarray of shape (n_features,)
+        float64; the scale is 1 for a constant feature (see :func:`is_constant`).
+    """
+    plain = BatchScaling(kind)
+    first = 1 if kind == "difference" else 0
+    steps = np.arange(X.shape[1])
+
+    def chunks():
+        for start in range(0, len(X), chunk_size):
+            chunk_lengths = np.asarray(lengths[start : start + chunk_size])
+            values = plain(X[start : start + chunk_size], torch.from_numpy(chunk_lengths))
+            mask = (steps[None, :] >= first) & (steps[None, :] < chunk_lengths[:, None])
+            yield values.double().cpu().numpy()[mask]
+
+    count, mean, var = _merged_moments(chunks(), X.shape[2])
+    scale = np.where(is_constant(var, mean, count), 1.0, np.sqrt(var))
+    return mean, scale
+
+
 class BatchScaling:
     """Scale each batch of padded inputs on the fly.
 
     Parameters
     ----------
-    kind : {"standard", "instance"}
+    kind : {"standard", "instance", "last", "difference"}
         "standard": subtract ``mean`` and divide by ``scale`` (per feature, as
         fitted by :func:`standard_scaling` on the training data). "instance":
         per sequence and feature, subtract the mean and divide by the standard
         deviation over the sequence's real steps; a standard deviation at most
         ``INSTANCE_RELATIVE_FLOOR`` times the sequence's largest absolute value
         (a constant series up to float32 rounding) is replaced by 1, so the
-        series is centred only. Instance-scaled padding steps are zero.
+        series is centred only. "last": per sequence and feature, subtract the
+        value of the last real step. "difference": each step less the step
+        before it; the first step of every sequence becomes 0. With ``mean``
+        and ``scale``, the values of "last" and "difference" are then
+        standardised (see :func:`window_moments`). Padding steps are zero
+        after every kind but "standard".
     mean, scale : ndarray of shape (n_features,), default=None
-        The fitted statistics of "standard".
+        The fitted statistics of "standard", "last" and "difference".
 
     Examples
     --------
@@ -145,6 +265,10 @@ class BatchScaling:
     >>> X = torch.tensor([[[1.0], [3.0], [0.0]], [[5.0], [5.0], [5.0]]])
     >>> BatchScaling("instance")(X, torch.tensor([2, 3]))[:, :, 0].tolist()
     [[-1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
+    >>> BatchScaling("last")(X, torch.tensor([2, 3]))[:, :, 0].tolist()
+    [[-2.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    >>> BatchScaling("difference")(X, torch.tensor([2, 3]))[:, :, 0].tolist()
+    [[0.0, 2.0, 0.0], [0.0, 0.0, 0.0]]
     """
 
     def __init__(self, kind, mean=None, scale=None):
@@ -154,19 +278,24 @@ class BatchScaling:
 
     def __call__(self, X, lengths):
         """``X`` (a float batch, ``(batch, time, features)``) scaled; a new tensor."""
+        if self.mean is not None and self.mean.device != X.device:
+            self.mean, self.scale = self.mean.to(X.device), self.scale.to(X.device)
         if self.kind == "standard":
-            if self.mean.device != X.device:
-                self.mean, self.scale = self.mean.to(X.device), self.scale.to(X.device)
             return (X - self.mean).div_(self.scale)
         lengths = lengths.to(X.device)
-        real = (torch.arange(X.shape[1], device=X.device)[None, :] < lengths[:, None])[..., None]
-        # statistics in float64: the float32 result does not depend on how a
-        # reduction is split, so a sequence is scaled alike in any batch
-        X64 = X.double()
-        n = lengths.clamp(min=1).double()[:, None, None]
-        mean = (X64 * real).sum(1, keepdim=True) / n
-        centred = torch.where(real, X64 - mean, 0.0)
-        std = (centred.square().sum(1, keepdim=True) / n).sqrt()
-        level = (X64.abs() * real).amax(1, keepdim=True)
-        std = torch.where(std > INSTANCE_RELATIVE_FLOOR * level, std, torch.ones_like(std))
-        return centred.div_(std).to(X.dtype)
+        if self.kind == "instance":
+            mean, std = window_statistics(X, lengths, "instance")
+            real = _real_mask(X, lengths)
+            return torch.where(real, X.double() - mean, 0.0).div_(std).to(X.dtype)
+        if self.kind == "last":
+            offset, _ = window_statistics(X, lengths, "last")
+            real = _real_mask(X, lengths)
+            out = X - offset.to(X.dtype)
+        else:
+            real = _real_mask(X, lengths)
+            real[:, :1] = False
+            out = torch.zeros_like(X)
+            out[:, 1:] = X[:, 1:] - X[:, :-1]
+        if self.mean is not None:
+            out = out.sub_(self.mean).div_(self.scale)
+        return torch.where(real, out, 0.0)

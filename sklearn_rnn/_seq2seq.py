@@ -12,7 +12,14 @@ from torch import nn
 
 from sklearn_rnn._base import BaseRecurrentEstimator
 from sklearn_rnn._compat import Interval, StrOptions, _fit_context
-from sklearn_rnn._scaling import standard_scaling
+from sklearn_rnn._net import TimeOrderedSplit
+from sklearn_rnn._scaling import (
+    WINDOW_KINDS,
+    BatchScaling,
+    standard_scaling,
+    window_moments,
+    window_statistics,
+)
 from sklearn_rnn._sequences import as_ragged, check_sequences
 from sklearn_rnn.metrics import sequence_r2_score
 from sklearn_rnn.modules import AlignedSeq2SeqModule, EncoderDecoderModule
@@ -235,6 +242,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         "mode": [StrOptions({"aligned", "encoder_decoder"})],
         "input_type": [StrOptions({"sequences", "vectors"})],
         "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
+        "scaling": [StrOptions({"standard", "instance", "last", "difference"}), None],
     }
 
     def __init__(
@@ -337,7 +345,29 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
                     "embedding_dim is for token-id sequences; it cannot be used with "
                     "input_type='vectors'."
                 )
+        self._check_window_scaling()
         return self._fit(X, y, sample_weight)
+
+    def _check_window_scaling(self):
+        """Raise when ``scaling`` names a per-window form the parameters cannot use."""
+        if self.scaling not in ("last", "difference"):
+            return
+        where = None
+        if self.mode == "aligned":
+            where = (
+                "mode='aligned' (each target step would be given relative to input "
+                "steps after it)"
+            )
+        elif self.input_type == "vectors":
+            where = "input_type='vectors' (a vector has no last step)"
+        elif self.embedding_dim is not None:
+            where = "token ids (embedding_dim is set)"
+        if where is not None:
+            raise ValueError(
+                f"scaling={self.scaling!r} gives each window and its targets relative to "
+                f"the window's last value, which does not apply to {where}. Use "
+                "scaling='instance', 'standard' or None."
+            )
 
     # ------------------------------------------------------------ input layer
     def _vector_input(self):
@@ -384,9 +414,61 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             )
         return padded, y_lengths, step_scalar
 
+    def _input_scaling(self, data, kind, info, reset):
+        """The per-batch scaling of ``X``; "last" and "difference" standardise afterwards.
+
+        The statistics of the per-window values come from the training
+        windows (see :func:`~sklearn_rnn._scaling.window_moments`) and are
+        stored as ``_x_mean`` and ``_x_scale``, like those of "standard".
+        """
+        if self.scaling not in ("last", "difference"):
+            return super()._input_scaling(data, kind, info, reset)
+        if reset and self.scaling == "difference" and data.lengths.min() < 2:
+            raise ValueError(
+                "scaling='difference' needs windows of at least 2 steps, but X holds a "
+                f"window of {data.lengths.min()} step; use longer windows or "
+                "scaling='last'."
+            )
+        keep = not reset or (self.warm_start and hasattr(self, "net_"))
+        if keep and hasattr(self, "_x_mean"):
+            mean, scale = self._x_mean, self._x_scale
+        else:
+            mean, scale = window_moments(data.X, data.lengths, self.scaling)
+            mean, scale = mean.astype(np.float32), scale.astype(np.float32)
+        if reset:
+            info.update(_x_mean=mean, _x_scale=scale)
+        return BatchScaling(self.scaling, mean, scale)
+
+    def _target_window(self, data):
+        """The per-window form applied to the targets of ``data``'s windows, or None.
+
+        "instance", "last" and "difference" on numeric sequences: target
+        column ``j`` is given relative to input column ``j`` of its window.
+        """
+        if self.scaling not in WINDOW_KINDS or data.scaling is None:
+            return None
+        return self.scaling
+
+    def _window_statistics(self, data, kind, n_outputs):
+        """float64 ``(offset, scale)`` of shape ``(n, 1, n_outputs)`` of each window."""
+        offset, scale = window_statistics(data.X, data.lengths_t, kind)
+        return (v[:, :, :n_outputs].cpu().numpy() for v in (offset, scale))
+
     # ----------------------------------------------------------------- hooks
     def _encode_targets(self, y, data):
         padded, y_lengths, step_scalar = self._check_targets(y, len(data), data.lengths, fit=True)
+        window = self._target_window(data)
+        if window is not None:
+            n_features = data.X.shape[2]
+            if padded.shape[2] > n_features:
+                raise ValueError(
+                    f"scaling={self.scaling!r} gives target column j relative to input "
+                    f"column j of its window, but y has {padded.shape[2]} outputs per step "
+                    f"and X only {n_features} features. Put the series to forecast first "
+                    "among the input features, or use scaling='standard' or None."
+                )
+            offset, w_scale = self._window_statistics(data, window, padded.shape[2])
+            padded = (padded - offset) / w_scale
         if self.warm_start and hasattr(self, "net_") and padded.shape[2] == self.n_outputs_:
             mean, scale = self._y_mean, self._y_scale
         else:
@@ -397,6 +479,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             "horizon_": int(y_lengths[0]) if self.mode == "encoder_decoder" else None,
             "_y_mean": mean,
             "_y_scale": scale,
+            "_y_window": window,
             "_y_step_scalar": step_scalar,
             "_y_one_dim": _is_one_dim(y),
         }
@@ -420,6 +503,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
 
     def _make_criterion(self):
         return nn.MSELoss(reduction="none")
+
+    def _validation_split(self, seeds, stratify):
+        """The last ``validation_fraction`` of the samples, in order (windows in time)."""
+        return TimeOrderedSplit(self.validation_fraction)
 
     def _valid_score_fns(self):
         return _r2_stats, _r2
@@ -450,7 +537,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     def _predict_checked(self, data):
         """Predictions for a :class:`SequenceData` already checked by ``_check_X``."""
         out = self._forward(data).numpy().astype(np.float64)
-        out = out * self._y_scale.astype(np.float64) + self._y_mean.astype(np.float64)
+        out = self._decode_outputs(out, data)
         if self._y_step_scalar:
             out = out[:, :, 0]
         if self.mode == "aligned" and not data.equal_lengths:
@@ -459,6 +546,15 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             out = out[:, : data.lengths[0]]
         if self._y_one_dim and out.ndim == 2 and out.shape[1] == 1:
             out = out[:, 0]
+        return out
+
+    def _decode_outputs(self, out, data):
+        """Network outputs ``(n, steps, n_outputs)`` back on the scale of the targets."""
+        out = out * self._y_scale.astype(np.float64) + self._y_mean.astype(np.float64)
+        window = getattr(self, "_y_window", None)
+        if window is not None:
+            offset, scale = self._window_statistics(data, window, out.shape[2])
+            out = out * scale + offset
         return out
 
     def score(self, X, y, sample_weight=None):
