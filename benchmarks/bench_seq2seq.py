@@ -11,32 +11,40 @@ origin. At each origin each model forecasts the next ``H`` steps from the
 history up to the origin (statsmodels models keep the parameters fitted on
 the training part and filter the new data with ``results.apply``; the
 network keeps its weights). RMSE over all origins and steps is printed side
-by side, with the ratio of the network's RMSE to the best statsmodels model.
+by side, with the ratio of the network's RMSE to the best statsmodels model
+and to seasonal naive.
+
+The network is one configuration for every series (``CONFIG``): a
+``Seq2SeqRegressor`` in encoder-decoder mode that reads plain windows of the
+series (``make_windows``; no offsets or differences computed outside the
+estimator) and whose ``scaling`` handles the level of each window. Its RMSE
+is that of single fits, averaged over ``random_state`` 0 to ``--seeds`` - 1
+(not the RMSE of their averaged forecast), with the spread of the fits.
 
 Series (``--series``):
 
 - ``co2``: Mauna Loa CO2 (statsmodels ``co2``, weekly, averaged to months,
-  gaps interpolated), 526 months, H = 12, seasonal period 12. The network
-  reads the month-to-month differences of each window and forecasts the
-  change from its last value: the series rises beyond any level of the
-  training part, while its differences stay in the range seen in training.
-  Each step of Adam uses all 373 training windows (one batch).
+  gaps interpolated), 526 months, H = 12, seasonal period 12.
 - ``elnino``: monthly sea surface temperature (statsmodels ``elnino``),
-  732 months, H = 12, period 12. Raw windows.
+  732 months, H = 12, period 12.
 - ``sunspots``: yearly sunspot numbers (statsmodels ``sunspots``), 309
-  years, H = 6, period 11. Raw windows. Optional (``--series sunspots``):
-  with 241 training windows the network stays behind AR(9) (see the README).
-- ``synthetic``: 600 steps of two seasonalities (periods 12 and 33), a slow
-  trend and Gaussian noise, H = 12. Raw windows.
+  years, H = 6, period 11.
+- ``synthetic`` (optional): 600 steps of two seasonalities (periods 12 and
+  33), a slow trend and Gaussian noise, H = 12.
 
 Baselines: last value, seasonal naive (the value one period earlier), and
 statsmodels: ``AutoReg`` with two periods of lags (constant and trend), a
 seasonal ARIMA and an additive ETS model (seasonal series), or ARIMA(2,0,1),
-ARIMA(9,0,0) and damped-trend ETS (sunspots). The network is a
-``Seq2SeqRegressor`` in encoder-decoder mode (GRU cells) with per-series
-settings in ``SERIES``; its forecast is the mean of ``--seeds`` fits with
-different ``random_state`` (default 5: single co2 fits range from 0.54 to
-0.61 RMSE).
+ARIMA(9,0,0) and damped-trend ETS (sunspots).
+
+Validation (``--validation``)
+-----------------------------
+How ``CONFIG`` and the default ``scaling`` were chosen, on the training part
+only: its first 80% trains the network and every step of its last 20% that
+leaves ``H`` steps inside the training part is a validation origin. Each
+form of ``scaling`` is fitted with every seed on every series; the RMSE
+relative to seasonal naive on the same origins is printed per series, with
+the geometric mean over the series. The test origins are never read.
 
 Fit time
 --------
@@ -44,20 +52,23 @@ The encoder-decoder fit on the ``co2`` windows against a hand-written
 PyTorch loop that trains the same module
 (:class:`sklearn_rnn.modules.EncoderDecoderModule`) on the same
 standardised data with the same settings: Adam, mean squared error, batch
-size, epochs, teacher forcing, one torch thread for both. After one
-untimed warm-up fit of each side, runs are interleaved, the median of
-each side is taken and the ratio is printed (target <= 1.10).
+size, epochs, teacher forcing, one torch thread for both (without early
+stopping, for ``CONFIG``'s epochs). After one untimed warm-up fit of each
+side, runs are interleaved, the median of each side is taken and the ratio
+is printed (target <= 1.10).
 
 Usage::
 
-    python benchmarks/bench_seq2seq.py                  # about 13 minutes on 2 CPU cores
+    python benchmarks/bench_seq2seq.py                  # about 10 minutes on 2 CPU cores
     python benchmarks/bench_seq2seq.py --quick          # smoke run
     python benchmarks/bench_seq2seq.py --series co2 sunspots --seeds 1
+    python benchmarks/bench_seq2seq.py --validation --skip-time
     python benchmarks/bench_seq2seq.py --skip-quality --epochs 30 --repeats 5
 """
 
 import argparse
 import gc
+import math
 import statistics
 import time
 import warnings
@@ -72,44 +83,26 @@ from sklearn_rnn.modules import EncoderDecoderModule
 from sklearn_rnn.preprocessing import make_windows
 
 SERIES = {
-    "co2": dict(
-        horizon=12,
-        period=12,
-        input_length=36,
-        inputs="differences",
-        params=dict(
-            cell="gru", hidden_size=32, max_iter=800, learning_rate_init=5e-3, batch_size=512
-        ),
-    ),
-    "elnino": dict(
-        horizon=12,
-        period=12,
-        input_length=24,
-        inputs="values",
-        params=dict(
-            cell="gru", hidden_size=16, max_iter=40, learning_rate_init=5e-3, batch_size=32
-        ),
-    ),
-    "sunspots": dict(
-        horizon=6,
-        period=11,
-        input_length=30,
-        inputs="values",
-        params=dict(
-            cell="gru", hidden_size=16, max_iter=40, learning_rate_init=5e-3, batch_size=32
-        ),
-    ),
-    "synthetic": dict(
-        horizon=12,
-        period=12,
-        input_length=48,
-        inputs="values",
-        params=dict(
-            cell="gru", hidden_size=32, max_iter=60, learning_rate_init=5e-3, batch_size=32
-        ),
-    ),
+    "co2": dict(horizon=12, period=12),
+    "elnino": dict(horizon=12, period=12),
+    "sunspots": dict(horizon=6, period=11),
+    "synthetic": dict(horizon=12, period=12),
 }
-COMMON = dict(n_threads=1)
+# The one network configuration of every series (chosen with --validation).
+CONFIG = dict(
+    input_length=36,
+    params=dict(
+        cell="gru",
+        hidden_size=32,
+        max_iter=100,
+        batch_size=32,
+        learning_rate_init=5e-3,
+        early_stopping=True,
+        n_iter_no_change=10,
+        n_threads=1,
+    ),
+)
+SCALINGS = ("standard", "instance", "last", "difference")
 
 
 # --------------------------------------------------------------------- data
@@ -172,32 +165,6 @@ def split(series, horizon):
     origins = np.arange(n_train, len(series) - horizon + 1)
     truth = np.stack([series[o : o + horizon] for o in origins])
     return n_train, origins, truth
-
-
-def window_inputs(X, inputs):
-    """Network inputs of windows and the offset to add back to their forecasts.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_windows, input_length, 1)
-        Windows of the series.
-    inputs : {"values", "differences"}
-        ``"values"``: the windows as they are (offset 0). ``"differences"``:
-        the ``input_length - 1`` differences between consecutive steps, and
-        the targets are changes from the last value of each window.
-
-    Returns
-    -------
-    inputs : ndarray of shape (n_windows, n_steps, 1)
-        What the network reads.
-    offset : float or ndarray of shape (n_windows, 1)
-        Subtracted from the targets for training, added to the forecasts.
-    """
-    if inputs == "values":
-        return X, 0.0
-    if inputs == "differences":
-        return np.diff(X, axis=1), X[:, -1, :]
-    raise ValueError(f"unknown inputs {inputs!r}")
 
 
 def rmse(pred, truth):
@@ -263,8 +230,8 @@ def statsmodels_forecasts(name, series, n_train, origins, horizon, period):
     return out
 
 
-def network_windows(series, n_train, origins, config):
-    """Training windows of the network and the inputs of every forecast origin.
+def network_windows(series, n_train, origins, horizon, input_length):
+    """Training windows of the network and the input window of every forecast origin.
 
     Parameters
     ----------
@@ -274,43 +241,49 @@ def network_windows(series, n_train, origins, config):
         Length of the training part.
     origins : ndarray
         Forecast origins.
-    config : dict
-        One entry of ``SERIES`` (``input_length``, ``horizon``, ``inputs``).
+    horizon : int
+        Steps forecast.
+    input_length : int
+        Steps of each input window.
 
     Returns
     -------
     X, y : ndarray
-        Training inputs and targets (targets less the windows' offset).
-    X_test : ndarray of shape (n_origins, n_steps, 1)
-        Inputs at each origin.
-    offset_test : float or ndarray of shape (n_origins, 1)
-        Added to the network's forecasts at the origins.
+        Training windows ``(n_windows, input_length, 1)`` and the
+        ``(n_windows, horizon)`` steps after each, as ``make_windows`` cuts them.
+    X_test : ndarray of shape (n_origins, input_length, 1)
+        The ``input_length`` steps before each origin.
     """
-    length, horizon = config["input_length"], config["horizon"]
-    X, y = make_windows(series[:n_train], input_length=length, horizon=horizon)
-    X_test = np.stack([series[o - length : o] for o in origins])[:, :, None]
-    X, offset = window_inputs(X, config["inputs"])
-    X_test, offset_test = window_inputs(X_test, config["inputs"])
-    return X, y - offset, X_test, offset_test
+    X, y = make_windows(series[:n_train], input_length=input_length, horizon=horizon)
+    X_test = np.stack([series[o - input_length : o] for o in origins])[:, :, None]
+    return X, y, X_test
 
 
-def network_forecasts(series, n_train, origins, config, seeds):
-    """Mean forecast of ``seeds`` encoder-decoder fits on the training windows.
+def network_rmses(series, n_train, origins, truth, horizon, seeds, config=None, **params):
+    """RMSE of single encoder-decoder fits, one per ``random_state`` in ``range(seeds)``.
+
+    ``params`` override ``config["params"]`` (``CONFIG`` when None).
 
     Returns
     -------
-    forecast : ndarray of shape (n_origins, horizon)
-        Mean over the fits.
+    rmses : list of float
+        One RMSE per fit.
     fit_seconds : float
         Total fit time.
     """
-    X, y, X_test, offset_test = network_windows(series, n_train, origins, config)
-    preds, t0 = [], time.perf_counter()
+    config = CONFIG if config is None else config
+    X, y, X_test = network_windows(series, n_train, origins, horizon, config["input_length"])
+    rmses, t0 = [], time.perf_counter()
     for seed in range(seeds):
-        reg = Seq2SeqRegressor(**config["params"], **COMMON, random_state=seed)
+        reg = Seq2SeqRegressor(**{**config["params"], **params}, random_state=seed)
         reg.fit(X, y)
-        preds.append(reg.predict(X_test) + offset_test)
-    return np.mean(preds, axis=0), time.perf_counter() - t0
+        rmses.append(rmse(reg.predict(X_test), truth))
+    return rmses, time.perf_counter() - t0
+
+
+def describe(rmses):
+    """``mean (min-max)`` of the RMSEs of the fits."""
+    return f"{np.mean(rmses):.4f} ({min(rmses):.4f}-{max(rmses):.4f})"
 
 
 def quality(names, seeds):
@@ -319,7 +292,7 @@ def quality(names, seeds):
     Returns
     -------
     rows : list of dict
-        Per series: the RMSE of each model.
+        Per series: the RMSE of each model (the network's: mean of the fits).
     """
     rows = []
     for name in names:
@@ -342,21 +315,68 @@ def quality(names, seeds):
             ).items()
         }
         print(f"  statsmodels: {time.perf_counter() - t0:.0f}s", flush=True)
-        pred, seconds = network_forecasts(series, n_train, origins, config, seeds)
+        fits, seconds = network_rmses(series, n_train, origins, truth, horizon, seeds)
         print(f"  network: {seconds:.0f}s for {seeds} fit(s)", flush=True)
         scores.update(sm_scores)
-        scores["Seq2SeqRegressor"] = rmse(pred, truth)
         best = min(sm_scores, key=sm_scores.get)
         for model, value in scores.items():
-            note = ""
-            if model == "Seq2SeqRegressor":
-                ratio = value / sm_scores[best]
-                note = f"  {ratio:.3f} x best statsmodels ({best}) -> " + (
-                    "PASS" if ratio <= 1.10 else "FAIL"
-                )
-            print(f"  {model:<24} RMSE {value:9.4f}{note}")
-        rows.append(dict(series=name, **scores))
+            print(f"  {model:<24} RMSE {value:9.4f}")
+        mean = float(np.mean(fits))
+        ratio, naive_ratio = mean / sm_scores[best], mean / scores["seasonal naive"]
+        verdict = "PASS" if ratio <= 1.10 and naive_ratio < 1 else "FAIL"
+        print(
+            f"  {'Seq2SeqRegressor':<24} RMSE {describe(fits)}, mean of {seeds} single fit(s)\n"
+            f"    {ratio:.3f} x best statsmodels ({best}), {naive_ratio:.3f} x seasonal "
+            f"naive -> {verdict}\n"
+            f"    per seed: {', '.join(f'{v:.4f}' for v in fits)}",
+            flush=True,
+        )
+        scores["Seq2SeqRegressor"] = mean
+        rows.append(dict(series=name, fits=fits, best=best, ratio=ratio, **scores))
     return rows
+
+
+def validation(names, seeds, scalings=SCALINGS):
+    """Print the validation RMSE of each ``scaling`` on the training part of each series.
+
+    The first 80% of the training part trains the network; every step of
+    its last 20% that leaves ``H`` steps inside the training part is an
+    origin. The test part is never read.
+
+    Returns
+    -------
+    ratios : dict of str to list of float
+        Per scaling, the mean RMSE of the fits relative to seasonal naive, per series.
+    """
+    ratios = {s: [] for s in scalings}
+    for name in names:
+        config = SERIES[name]
+        horizon, period = config["horizon"], config["period"]
+        n_train, _, _ = split(load_series(name), horizon)
+        train = load_series(name)[:n_train]
+        n_fit, origins, truth = split(train, horizon)
+        _, seasonal = naive_forecasts(train, origins, horizon, period)
+        naive = rmse(seasonal, truth)
+        print(
+            f"\n[{name} validation] fit on {n_fit} steps, {len(origins)} origins inside "
+            f"the training part; seasonal naive {naive:.4f}",
+            flush=True,
+        )
+        for scaling in scalings:
+            fits, seconds = network_rmses(
+                train, n_fit, origins, truth, horizon, seeds, scaling=scaling
+            )
+            ratios[scaling].append(float(np.mean(fits)) / naive)
+            print(
+                f"  scaling={scaling!s:<12} RMSE {describe(fits)}  "
+                f"{ratios[scaling][-1]:.3f} x seasonal naive ({seconds:.0f}s)",
+                flush=True,
+            )
+    print("\ngeometric mean over the series of RMSE / seasonal naive:")
+    for scaling, values in ratios.items():
+        gmean = math.exp(np.mean(np.log(values)))
+        print(f"  scaling={scaling!s:<12} {gmean:.3f}  ({', '.join(f'{v:.3f}' for v in values)})")
+    return ratios
 
 
 # ----------------------------------------------------------------- fit time
@@ -405,22 +425,24 @@ def raw_fit(X, y, config, seed=0):
 def fit_time(repeats, epochs=None):
     """Print the median fit time of the estimator and of the raw loop, and their ratio.
 
+    Both sides standardise the windows over all steps (``scaling="standard"``)
+    and train for a fixed number of epochs, without early stopping.
+
     Returns
     -------
     ratio : float
         Estimator median / raw median.
     """
-    config = dict(SERIES["co2"])
+    params = {**CONFIG["params"], "early_stopping": False, "scaling": "standard"}
     if epochs is not None:
-        config["params"] = {**config["params"], "max_iter": epochs}
+        params["max_iter"] = epochs
+    config = {**CONFIG, "params": params}
+    horizon = SERIES["co2"]["horizon"]
     series = load_series("co2")
-    n_train, _, _ = split(series, config["horizon"])
-    X, y = make_windows(series[:n_train], config["input_length"], config["horizon"])
-    X, offset = window_inputs(X, config["inputs"])
-    y = y - offset
+    n_train, _, _ = split(series, horizon)
+    X, y = make_windows(series[:n_train], CONFIG["input_length"], horizon)
     print(
-        f"\n[fit time] co2 windows {X.shape}, {config['params']}, 1 torch thread, "
-        f"{repeats} repeat(s)",
+        f"\n[fit time] co2 windows {X.shape}, {params}, 1 torch thread, {repeats} repeat(s)",
         flush=True,
     )
     times = {"raw": [], "ours": []}
@@ -433,7 +455,7 @@ def fit_time(repeats, epochs=None):
             times["raw"].append(time.perf_counter() - t0)
 
     def run_ours():
-        reg = Seq2SeqRegressor(**config["params"], **COMMON, random_state=0)
+        reg = Seq2SeqRegressor(**config["params"], random_state=0)
         gc.collect()
         t0 = time.perf_counter()
         reg.fit(X, y)
@@ -443,7 +465,7 @@ def fit_time(repeats, epochs=None):
     warm = {**config, "params": {**config["params"], "max_iter": 1}}
     with torch_threads(1):
         raw_fit(X[:64], y[:64], warm)
-    Seq2SeqRegressor(**warm["params"], **COMMON, random_state=0).fit(X[:64], y[:64])
+    Seq2SeqRegressor(**warm["params"], random_state=0).fit(X[:64], y[:64])
     for r in range(repeats):
         for run in (run_raw, run_ours) if r % 2 == 0 else (run_ours, run_raw):
             run()
@@ -475,24 +497,37 @@ def main(argv=None):
         "--series",
         nargs="+",
         choices=sorted(SERIES),
-        default=["co2", "elnino", "synthetic"],
+        default=["co2", "elnino", "sunspots"],
         help="series of the quality benchmark",
     )
-    parser.add_argument("--seeds", type=int, default=5, help="network fits averaged (5)")
+    parser.add_argument(
+        "--seeds", type=int, default=5, help="single fits per series, random_state 0.. (5)"
+    )
     parser.add_argument("--repeats", type=int, default=3, help="timed fits per side (3)")
     parser.add_argument(
-        "--epochs", type=int, default=None, help="epochs of the fit-time runs (co2's 800)"
+        "--epochs", type=int, default=None, help="epochs of the fit-time runs (CONFIG's)"
     )
-    parser.add_argument("--skip-quality", action="store_true", help="fit time only")
+    parser.add_argument(
+        "--validation",
+        action="store_true",
+        help="compare the forms of scaling on the training part only",
+    )
+    parser.add_argument(
+        "--scalings", nargs="+", default=list(SCALINGS), help="forms compared by --validation"
+    )
+    parser.add_argument("--skip-quality", action="store_true", help="no test-part forecasts")
     parser.add_argument("--skip-time", action="store_true", help="quality only")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 seed, few epochs")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     if args.quick:
-        for config in SERIES.values():
-            config["params"] = {**config["params"], "max_iter": 3}
+        CONFIG["params"] = {**CONFIG["params"], "max_iter": 3}
         args.seeds, args.repeats = 1, 1
     print(f"torch {torch.__version__}, 1 torch thread")
+    print(f"network: input_length={CONFIG['input_length']}, {CONFIG['params']}")
+    scalings = [None if s == "None" else s for s in args.scalings]
+    if args.validation:
+        validation(args.series, args.seeds, scalings)
     if not args.skip_quality:
         quality(args.series, args.seeds)
     if not args.skip_time:
