@@ -80,10 +80,14 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     each of which seeds a whole output sequence (encoder-decoder only). 2-D
     ``X`` otherwise means univariate sequences, as everywhere in this package.
 
-    Inputs (per feature, see ``scaling``) and targets (per output) are
-    standardised over their real time steps inside the estimator and
-    predictions are returned on the original scale, so targets in the
-    hundreds or thousands need no scaling by hand.
+    Inputs (see ``scaling``) and targets (per output) are standardised
+    over their real time steps inside the estimator and predictions are
+    returned on the original scale, so targets in the hundreds or thousands
+    need no scaling by hand. The per-window forms of ``scaling`` ("instance",
+    "last", "difference") also give each window's targets relative to the
+    window itself and add the window's level back to the predictions, so a
+    series that leaves the range of its training part is forecast from plain
+    windows, without offsets computed by hand.
 
     Parameters
     ----------
@@ -144,27 +148,52 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     alpha : float, default=0.0
         L2 penalty (Adam's weight decay).
     early_stopping : bool or "auto", default=False
-        Hold out ``validation_fraction`` of the training data (stratified by
-        class for a classifier) and stop when the validation loss has not
-        improved by ``tol`` for ``n_iter_no_change`` epochs; the weights of the
-        best epoch are kept. "auto" turns it on when there are more than 10,000
-        training samples.
+        Hold out the last ``validation_fraction`` of the samples, in the order
+        given (the latest windows of a series cut by
+        :func:`~sklearn_rnn.preprocessing.make_windows`, not a random sample,
+        which overlapping windows would leak into training), and stop when
+        the validation loss has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs; the weights of the best epoch are kept.
+        "auto" turns it on when there are more than 10,000 training samples.
+        For cross-validation over time use
+        :class:`~sklearn.model_selection.TimeSeriesSplit` with ``gap`` (at
+        least the horizon) between training and test windows.
     validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping.
+        Share of the samples held out for early stopping (the last ones).
     n_iter_no_change : int, default=10
         Patience of early stopping and of the convergence rule of
         ``max_iter="auto"``: epochs without improvement before training stops.
     tol : float, default=1e-4
         Smallest decrease of the validation loss (of the training loss, without
         early stopping) that counts as an improvement.
-    scaling : {"standard", "instance"} or None, default="standard"
+    scaling : {"standard", "instance", "last", "difference"} or None, \
+            default="standard"
         Scaling of numeric input, applied to each batch on the fly (``X`` is
         not copied) and the same way at prediction. "standard": per feature,
         by the mean and standard deviation over all real steps of the training
-        data. "instance": each sequence per feature, over its own real steps;
-        a sequence whose standard deviation is at most 1e-5 of its largest
-        absolute value is only centred. None: no scaling. Token input (ids or
-        strings) is never scaled.
+        data. The per-window forms also transform the targets and are
+        inverted on the predictions; target column ``j`` (output ``j`` of
+        each step) goes with input column ``j`` of its window, so the series
+        to forecast come first among the input features and ``y`` may not
+        have more outputs than ``X`` has features (further input columns are
+        covariates, scaled the same way):
+
+        - "instance": each window per feature by the mean and standard
+          deviation over its own real steps (RevIN-style; a window whose
+          standard deviation is at most 1e-5 of its largest absolute value
+          is only centred); target column ``j`` by the same mean and scale.
+          Also in aligned mode.
+        - "last": each window less its value at its last real step, per
+          feature; the targets less the last value of their input column.
+        - "difference": the first differences of each window (its first
+          step becomes 0); the targets less the last value of their input
+          column.
+
+        The values of "last" and "difference" are then standardised by
+        statistics of the training windows. "last" and "difference" apply to
+        numeric sequences in encoder-decoder mode only (a ValueError
+        otherwise); "instance" not to ``input_type="vectors"``. None: no
+        scaling. Token input (ids) is never scaled.
     clip_grad_norm : float, default=None
         Clip the norm of the gradient to this value at every step, against
         exploding gradients; None for no clipping.
@@ -207,7 +236,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     loss_curve_ : list of float
         Mean training loss (on standardised targets) of each epoch.
     validation_scores_ : list of float
-        Validation R^2 (standardised targets) of each epoch (only with
+        Validation R^2 (of the scaled targets) of each epoch (only with
         ``early_stopping``).
     best_loss_ : float
         Lowest training loss, or lowest validation loss with ``early_stopping``.
