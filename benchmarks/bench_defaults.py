@@ -454,14 +454,11 @@ def run_seq2seq(args):
         horizon, period = config["horizon"], config["period"]
         n_train, origins, truth = split(series, horizon)
         _, seasonal = naive_forecasts(series, origins, horizon, period)
-        X, y, X_test = network_windows(
-            series, n_train, origins, horizon, CONFIG["input_length"]
-        )
+        X, y, X_test = network_windows(series, n_train, origins, horizon, CONFIG["input_length"])
         if args.quick:
             X, y = X[:QUICK_TRAIN], y[:QUICK_TRAIN]
         print(
-            f"[seq2seq] {name}: {len(X)} training windows, {len(origins)} origins, "
-            f"H={horizon}",
+            f"[seq2seq] {name}: {len(X)} training windows, {len(origins)} origins, H={horizon}",
             flush=True,
         )
         case = Case(f"{name} (H={horizon})", baseline=Score(rmse(seasonal, truth)))

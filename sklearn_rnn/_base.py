@@ -341,6 +341,10 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             )
         return SequenceData(torch.from_numpy(ids), lengths), info
 
+    def _scaling_form(self, kind, reset):
+        """The form of ``scaling`` for numeric input of ``kind`` ("sequences" or "vectors")."""
+        return getattr(self, "scaling", None)
+
     def _input_scaling(self, data, kind, info, reset):
         """The :class:`BatchScaling` of numeric input (``scaling``), or None.
 
@@ -348,7 +352,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         (a warm start keeps them) and are stored as ``_x_mean`` and
         ``_x_scale``; ``X`` itself is never scaled, each batch is.
         """
-        scaling = getattr(self, "scaling", None)
+        scaling = self._scaling_form(kind, reset)
         if scaling is None:
             return None
         if scaling == "instance":
@@ -681,7 +685,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             info["best_loss_"] = float(min(history[:, "valid_loss"]))
         else:
             info["best_loss_"] = min(info["loss_curve_"])
-        for key in ("feature_names_in_", "validation_scores_", "_x_mean", "_x_scale"):
+        for key in ("feature_names_in_", "validation_scores_", "_x_mean", "_x_scale", "_scaling"):
             if key not in info and hasattr(self, key):
                 delattr(self, key)
         self.__dict__.update(info)

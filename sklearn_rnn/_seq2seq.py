@@ -24,6 +24,11 @@ from sklearn_rnn._sequences import as_ragged, check_sequences
 from sklearn_rnn.metrics import sequence_r2_score
 from sklearn_rnn.modules import AlignedSeq2SeqModule, EncoderDecoderModule
 
+# scaling="auto" for numeric sequences in encoder-decoder mode, chosen on the
+# training parts of three series (benchmarks/bench_seq2seq.py --validation);
+# "standard" otherwise.
+AUTO_SCALING = "last"
+
 
 def _r2_stats(y_pred, y_true, lengths=None):
     """Per-output sums for R^2 over real steps: [sum w, sum w*y, sum w*y^2, sum w*res^2]."""
@@ -166,11 +171,13 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     tol : float, default=1e-4
         Smallest decrease of the validation loss (of the training loss, without
         early stopping) that counts as an improvement.
-    scaling : {"standard", "instance", "last", "difference"} or None, \
-            default="standard"
+    scaling : {"auto", "standard", "instance", "last", "difference"} or None, \
+            default="auto"
         Scaling of numeric input, applied to each batch on the fly (``X`` is
-        not copied) and the same way at prediction. "standard": per feature,
-        by the mean and standard deviation over all real steps of the training
+        not copied) and the same way at prediction. "auto": "last" for
+        sequences in encoder-decoder mode, "standard" otherwise (aligned
+        mode, ``input_type="vectors"``). "standard": per feature, by the
+        mean and standard deviation over all real steps of the training
         data. The per-window forms also transform the targets and are
         inverted on the predictions; target column ``j`` (output ``j`` of
         each step) goes with input column ``j`` of its window, so the series
@@ -271,7 +278,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         "mode": [StrOptions({"aligned", "encoder_decoder"})],
         "input_type": [StrOptions({"sequences", "vectors"})],
         "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
-        "scaling": [StrOptions({"standard", "instance", "last", "difference"}), None],
+        "scaling": [StrOptions({"auto", "standard", "instance", "last", "difference"}), None],
     }
 
     def __init__(
@@ -296,7 +303,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
-        scaling="standard",
+        scaling="auto",
         clip_grad_norm=None,
         device="auto",
         n_threads=None,
@@ -384,8 +391,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         where = None
         if self.mode == "aligned":
             where = (
-                "mode='aligned' (each target step would be given relative to input "
-                "steps after it)"
+                "mode='aligned' (each target step would be given relative to input steps after it)"
             )
         elif self.input_type == "vectors":
             where = "input_type='vectors' (a vector has no last step)"
@@ -443,16 +449,30 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             )
         return padded, y_lengths, step_scalar
 
+    def _scaling_form(self, kind, reset):
+        """``scaling`` with "auto" resolved; at predict, the form of the fit."""
+        if not reset:
+            return getattr(self, "_scaling", self.scaling)
+        if self.scaling != "auto":
+            return self.scaling
+        sequences = kind == "sequences" and self.mode == "encoder_decoder"
+        return AUTO_SCALING if sequences else "standard"
+
     def _input_scaling(self, data, kind, info, reset):
         """The per-batch scaling of ``X``; "last" and "difference" standardise afterwards.
 
         The statistics of the per-window values come from the training
         windows (see :func:`~sklearn_rnn._scaling.window_moments`) and are
         stored as ``_x_mean`` and ``_x_scale``, like those of "standard".
+        The form used (``scaling`` with "auto" resolved) is stored as
+        ``_scaling``.
         """
-        if self.scaling not in ("last", "difference"):
+        scaling = self._scaling_form(kind, reset)
+        if reset:
+            info["_scaling"] = scaling
+        if scaling not in ("last", "difference"):
             return super()._input_scaling(data, kind, info, reset)
-        if reset and self.scaling == "difference" and data.lengths.min() < 2:
+        if reset and scaling == "difference" and data.lengths.min() < 2:
             raise ValueError(
                 "scaling='difference' needs windows of at least 2 steps, but X holds a "
                 f"window of {data.lengths.min()} step; use longer windows or "
@@ -462,11 +482,11 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         if keep and hasattr(self, "_x_mean"):
             mean, scale = self._x_mean, self._x_scale
         else:
-            mean, scale = window_moments(data.X, data.lengths, self.scaling)
+            mean, scale = window_moments(data.X, data.lengths, scaling)
             mean, scale = mean.astype(np.float32), scale.astype(np.float32)
         if reset:
             info.update(_x_mean=mean, _x_scale=scale)
-        return BatchScaling(self.scaling, mean, scale)
+        return BatchScaling(scaling, mean, scale)
 
     def _target_window(self, data):
         """The per-window form applied to the targets of ``data``'s windows, or None.
@@ -474,9 +494,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         "instance", "last" and "difference" on numeric sequences: target
         column ``j`` is given relative to input column ``j`` of its window.
         """
-        if self.scaling not in WINDOW_KINDS or data.scaling is None:
+        if data.scaling is None or data.scaling.kind not in WINDOW_KINDS:
             return None
-        return self.scaling
+        return data.scaling.kind
 
     def _window_statistics(self, data, kind, n_outputs):
         """float64 ``(offset, scale)`` of shape ``(n, 1, n_outputs)`` of each window."""

@@ -77,6 +77,9 @@ OWN_TEXT = {
     ("BiRNNTagger", "tol"): "watches validation token accuracy, not the loss",
     ("Seq2SeqClassifier", "hidden_size"): "the decoder has the size of the encoder's output",
     ("Seq2SeqClassifier", "embedding_dim"): "the output tokens' embedding has this size too",
+    ("Seq2SeqRegressor", "early_stopping"): "holds out the last windows, in time order",
+    ("Seq2SeqRegressor", "validation_fraction"): "holds out the last windows, in time order",
+    ("Seq2SeqRegressor", "scaling"): "adds per-window forms that transform the targets",
 }
 
 

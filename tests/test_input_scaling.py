@@ -90,13 +90,12 @@ def test_float32_input_is_used_in_place_and_left_unchanged():
     assert data.scaling is not None
 
 
-def test_seq2seq_standardises_by_default_and_can_be_switched_off():
+def test_seq2seq_standard_scaling_and_can_be_switched_off():
     rng = np.random.RandomState(0)
     X = rng.normal(loc=100, scale=20, size=(30, 6, 1))
     y = X[:, -1, 0]
     params = dict(hidden_size=4, max_iter=2, random_state=0, n_threads=1)
-    assert Seq2SeqRegressor().scaling == "standard"
-    reg = Seq2SeqRegressor(**params).fit(X, y)
+    reg = Seq2SeqRegressor(scaling="standard", **params).fit(X, y)
     assert reg._x_mean[0] == pytest.approx(X.mean(), rel=1e-5)
     off = Seq2SeqRegressor(scaling=None, **params).fit(X, y)
     assert not hasattr(off, "_x_mean")

@@ -60,7 +60,8 @@ def test_targets_round_trip_through_each_form(scaling):
     reg = Seq2SeqRegressor(scaling=scaling, **SMALL).fit(X, y)
     data, _ = reg._check_X(X, reset=False)
     encoded, _, _, info = reg._encode_targets(y, data)
-    assert info["_y_window"] == (scaling if scaling in ("instance", "last", "difference") else None)
+    window = scaling in ("instance", "last", "difference")
+    assert info["_y_window"] == (scaling if window else None)
     np.testing.assert_allclose(encoded.numpy().std(axis=(0, 1)), 1.0, rtol=1e-3)
     decoded = reg._decode_outputs(encoded.numpy().astype(np.float64), data)
     np.testing.assert_allclose(decoded, y, rtol=1e-5, atol=1e-4)
@@ -237,3 +238,20 @@ def test_classifier_early_stopping_still_samples_at_random():
     y = np.arange(40) % 2
     clf = LSTMClassifier(early_stopping=True, **SMALL).fit(X, y)
     assert not isinstance(clf.net_.train_split, TimeOrderedSplit)
+
+
+# ------------------------------------------------------------------ scaling="auto"
+def test_auto_scaling_is_last_for_windows_and_standard_elsewhere():
+    assert Seq2SeqRegressor().scaling == "auto"
+    X, y = _windows()
+    reg = Seq2SeqRegressor(**SMALL).fit(X, y)
+    assert reg._scaling == "last" and reg._y_window == "last"
+    np.testing.assert_allclose(reg.predict(X[:5] + 100.0), reg.predict(X[:5]) + 100.0, atol=1e-3)
+    aligned = Seq2SeqRegressor(mode="aligned", **SMALL).fit(X, X[:, :, 0] * 2)
+    assert aligned._scaling == "standard" and aligned._y_window is None
+    table = X[:, :, 0]
+    vectors = Seq2SeqRegressor(input_type="vectors", **SMALL).fit(table, y)
+    assert vectors._scaling == "standard"
+    # the form of the fit is kept when the parameter changes afterwards
+    reg.set_params(scaling=None)
+    assert reg._check_X(X, reset=False)[0].scaling.kind == "last"
