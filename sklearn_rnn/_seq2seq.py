@@ -175,8 +175,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             default="auto"
         Scaling of numeric input, applied to each batch on the fly (``X`` is
         not copied) and the same way at prediction. "auto": "last" for
-        sequences in encoder-decoder mode, "standard" otherwise (aligned
-        mode, ``input_type="vectors"``). "standard": per feature, by the
+        sequences in encoder-decoder mode with at most as many outputs as
+        input features, "standard" otherwise (aligned mode,
+        ``input_type="vectors"``, more outputs than input features). "standard": per feature, by the
         mean and standard deviation over all real steps of the training
         data. The per-window forms also transform the targets and are
         inverted on the predictions; target column ``j`` (output ``j`` of
@@ -488,6 +489,16 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             info.update(_x_mean=mean, _x_scale=scale)
         return BatchScaling(scaling, mean, scale)
 
+    def _standard_instead(self, data):
+        """Scale ``data`` with "standard" (``scaling="auto"`` when no window form applies).
+
+        Sets ``data.scaling`` and returns the fitted input attributes it replaces.
+        """
+        mean, scale = standard_scaling(data.X.numpy(), data.lengths)
+        mean, scale = mean.astype(np.float32), scale.astype(np.float32)
+        data.scaling = BatchScaling("standard", mean, scale)
+        return {"_scaling": "standard", "_x_mean": mean, "_x_scale": scale}
+
     def _target_window(self, data):
         """The per-window form applied to the targets of ``data``'s windows, or None.
 
@@ -507,6 +518,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     def _encode_targets(self, y, data):
         padded, y_lengths, step_scalar = self._check_targets(y, len(data), data.lengths, fit=True)
         window = self._target_window(data)
+        fallback = {}
+        if window is not None and padded.shape[2] > data.X.shape[2] and self.scaling == "auto":
+            fallback = self._standard_instead(data)
+            window = None
         if window is not None:
             n_features = data.X.shape[2]
             if padded.shape[2] > n_features:
@@ -531,6 +546,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             "_y_window": window,
             "_y_step_scalar": step_scalar,
             "_y_one_dim": _is_one_dim(y),
+            **fallback,
         }
         equal = y_lengths.min() == y_lengths.max()
         return y_t, None if equal else y_lengths, None, info

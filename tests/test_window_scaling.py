@@ -255,3 +255,14 @@ def test_auto_scaling_is_last_for_windows_and_standard_elsewhere():
     # the form of the fit is kept when the parameter changes afterwards
     reg.set_params(scaling=None)
     assert reg._check_X(X, reset=False)[0].scaling.kind == "last"
+
+
+def test_auto_scaling_falls_back_to_standard_for_more_targets_than_features():
+    X, y = _windows()
+    y = np.stack([y, -y], axis=2)
+    reg = Seq2SeqRegressor(**SMALL).fit(X, y)
+    assert reg._scaling == "standard" and reg._y_window is None
+    data, _ = reg._check_X(X, reset=False)
+    assert data.scaling.kind == "standard"
+    np.testing.assert_allclose(reg._x_mean, [X.mean()], rtol=1e-5)
+    assert reg.predict(X[:3]).shape == (3, 4, 2)
