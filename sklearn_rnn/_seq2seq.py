@@ -177,9 +177,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         not copied) and the same way at prediction. "auto": "last" for
         sequences in encoder-decoder mode with at most as many outputs as
         input features, "standard" otherwise (aligned mode,
-        ``input_type="vectors"``, more outputs than input features). "standard": per feature, by the
-        mean and standard deviation over all real steps of the training
-        data. The per-window forms also transform the targets and are
+        ``input_type="vectors"``, more outputs than input features).
+        "standard": per feature, by the mean and standard deviation over all
+        real steps of the training data. The per-window forms also transform the targets and are
         inverted on the predictions; target column ``j`` (output ``j`` of
         each step) goes with input column ``j`` of its window, so the series
         to forecast come first among the input features and ``y`` may not
