@@ -494,8 +494,11 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
 
         Sets ``data.scaling`` and returns the fitted input attributes it replaces.
         """
-        mean, scale = standard_scaling(data.X.numpy(), data.lengths)
-        mean, scale = mean.astype(np.float32), scale.astype(np.float32)
+        if self.warm_start and hasattr(self, "net_") and hasattr(self, "_x_mean"):
+            mean, scale = self._x_mean, self._x_scale
+        else:
+            mean, scale = standard_scaling(data.X.numpy(), data.lengths)
+            mean, scale = mean.astype(np.float32), scale.astype(np.float32)
         data.scaling = BatchScaling("standard", mean, scale)
         return {"_scaling": "standard", "_x_mean": mean, "_x_scale": scale}
 

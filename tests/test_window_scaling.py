@@ -266,3 +266,17 @@ def test_auto_scaling_falls_back_to_standard_for_more_targets_than_features():
     assert data.scaling.kind == "standard"
     np.testing.assert_allclose(reg._x_mean, [X.mean()], rtol=1e-5)
     assert reg.predict(X[:3]).shape == (3, 4, 2)
+
+
+def test_warm_start_keeps_the_window_scaling_of_the_first_fit():
+    X, y = _windows()
+    reg = Seq2SeqRegressor(warm_start=True, **SMALL).fit(X[:100], y[:100])
+    x_mean, y_mean = reg._x_mean.copy(), reg._y_mean.copy()
+    reg.fit(X[100:] + 5.0, y[100:] + 5.0)
+    np.testing.assert_array_equal(reg._x_mean, x_mean)
+    np.testing.assert_array_equal(reg._y_mean, y_mean)
+    assert reg._y_window == "last" and reg.n_iter_ == 4  # continued, not refitted
+    two = np.stack([y, -y], axis=2)
+    multi = Seq2SeqRegressor(warm_start=True, **SMALL).fit(X[:100], two[:100])
+    multi.fit(X[100:], two[100:])
+    assert multi._scaling == "standard"
