@@ -178,7 +178,7 @@ class TimeOrderedSplit:
     >>> import numpy as np
     >>> from sklearn_rnn._net import TimeOrderedSplit
     >>> train, valid = TimeOrderedSplit(0.25)(np.arange(10))
-    >>> list(train.indices), list(valid.indices)
+    >>> train.indices.tolist(), valid.indices.tolist()
     ([0, 1, 2, 3, 4, 5, 6], [7, 8, 9])
     """
 
