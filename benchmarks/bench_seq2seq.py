@@ -59,7 +59,7 @@ is printed (target <= 1.10).
 
 Usage::
 
-    python benchmarks/bench_seq2seq.py                  # about 10 minutes on 2 CPU cores
+    python benchmarks/bench_seq2seq.py                  # 15-30 minutes on 2 CPU cores
     python benchmarks/bench_seq2seq.py --quick          # smoke run
     python benchmarks/bench_seq2seq.py --series co2 sunspots --seeds 1
     python benchmarks/bench_seq2seq.py --validation --skip-time
