@@ -72,9 +72,16 @@ def test_encoder_decoder_on_ragged_inputs():
 
 def test_target_scale_does_not_change_the_fit():
     X, y = make_windows(_series(n=120, level=0.0, amp=1.0), input_length=12, horizon=3)
-    small = Seq2SeqRegressor(**FAST, random_state=0).fit(X, y)
-    big = Seq2SeqRegressor(**FAST, random_state=0).fit(X, 5000 + 1000 * y)
+    small = Seq2SeqRegressor(**FAST, scaling="standard", random_state=0).fit(X, y)
+    big = Seq2SeqRegressor(**FAST, scaling="standard", random_state=0).fit(X, 5000 + 1000 * y)
     np.testing.assert_allclose(big.predict(X), 5000 + 1000 * small.predict(X), rtol=1e-4)
+    # per-window scaling ties the targets to the inputs: one change of units of
+    # the series (windows and targets alike) does not change the fit
+    small = Seq2SeqRegressor(**FAST, random_state=0).fit(X, y)
+    big = Seq2SeqRegressor(**FAST, random_state=0).fit(5000 + 1000 * X, 5000 + 1000 * y)
+    np.testing.assert_allclose(
+        big.predict(5000 + 1000 * X), 5000 + 1000 * small.predict(X), rtol=1e-4
+    )
 
 
 def test_aligned_on_ragged_returns_ragged_predictions():
