@@ -1,13 +1,15 @@
-"""Windows and targets from one long series, for both sequence-to-sequence modes."""
+"""Windows and targets from one or many series, for both sequence-to-sequence modes."""
 
-from numbers import Integral
+from numbers import Integral, Number
 
 import numpy as np
 
-__all__ = ["make_windows"]
+from sklearn_rnn._sequences import _is_nested_regular_list, as_ragged
+
+__all__ = ["last_windows", "make_windows"]
 
 
-def _as_table(series):
+def _as_table(series, name="series"):
     """Return ``(values (T, F) float64, column names or None)``."""
     names = None
     if hasattr(series, "iloc"):
@@ -18,21 +20,63 @@ def _as_table(series):
         series = series.to_numpy()
     a = np.asarray(series)
     if a.dtype.kind not in "biuf":
-        raise ValueError(f"series must be numeric, got dtype {a.dtype}.")
+        raise ValueError(f"{name} must be numeric, got dtype {a.dtype}.")
     a = a.astype(np.float64)
     if a.ndim == 1:
         a = a[:, None]
     if a.ndim != 2:
         raise ValueError(
-            f"series must be 1-D (one variable) or 2-D (n_timesteps, n_features); got "
+            f"{name} must be 1-D (one variable) or 2-D (n_timesteps, n_features); got "
             f"{a.ndim} dimensions."
         )
     if not np.isfinite(a).all():
         raise ValueError(
-            "series contains NaN or infinity; fill or drop missing values first "
+            f"{name} contains NaN or infinity; fill or drop missing values first "
             "(e.g. with pandas' interpolate)."
         )
     return a, names
+
+
+def _is_collection(series):
+    """Whether ``series`` is many series (a list of arrays) rather than one table."""
+    if isinstance(series, np.ndarray):
+        return series.dtype == object and series.ndim == 1
+    if isinstance(series, (list, tuple)):
+        if len(series) and all(isinstance(v, Number) for v in series):
+            return False  # one 1-D series given as a list of numbers
+        return not _is_nested_regular_list(series)
+    return False
+
+
+def _as_tables(series):
+    """Return ``(list of (T_i, F) float64 arrays, column names or None, collection)``."""
+    if not _is_collection(series):
+        a, names = _as_table(series)
+        return [a], names, False
+    if len(series) == 0:
+        raise ValueError("series is an empty collection; give at least one series.")
+    tables, names = [], None
+    for i, s in enumerate(series):
+        if s is None or isinstance(s, (str, bytes, dict, Number)):
+            raise ValueError(
+                f"series[{i}] is a {type(s).__name__}; each item of a collection must be "
+                "one series, a 1-D (n_timesteps,) or 2-D (n_timesteps, n_features) array."
+            )
+        a, cols = _as_table(s, f"series[{i}]")
+        if len(a) == 0:
+            raise ValueError(f"series[{i}] has no time steps; every series needs at least one.")
+        if tables and a.shape[1] != tables[0].shape[1]:
+            raise ValueError(
+                f"The series have different numbers of features: series[0] has "
+                f"{tables[0].shape[1]}, series[{i}] has {a.shape[1]}. Every series must "
+                "have the same features."
+            )
+        if i == 0:
+            names = cols
+        elif names is not None and cols != names:
+            names = None  # positions only when the items do not share their column names
+        tables.append(a)
+    return tables, names, True
 
 
 def _target_columns(targets, names, n_columns):
@@ -55,20 +99,64 @@ def _target_columns(targets, names, n_columns):
     return cols
 
 
+def _check_lengths(input_length, min_input_length, **others):
+    for name, value in (("input_length", input_length), *others.items()):
+        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    if min_input_length is None:
+        return int(input_length)
+    if (
+        not isinstance(min_input_length, Integral)
+        or isinstance(min_input_length, bool)
+        or not 1 <= min_input_length <= input_length
+    ):
+        raise ValueError(
+            f"min_input_length must be an integer from 1 to input_length={input_length}, "
+            f"or None; got {min_input_length!r}."
+        )
+    return int(min_input_length)
+
+
+def _ends(n_steps, input_length, min_input_length, horizon, stride):
+    """Exclusive ends of the input windows of one series of ``n_steps`` steps.
+
+    Full windows end at ``input_length``, ``input_length + stride``, ...; shorter
+    ones (down to ``min_input_length`` steps) at ``input_length - stride``, ...
+    """
+    last = n_steps - horizon
+    full = np.arange(input_length, last + 1, stride)
+    short = np.arange(input_length - stride, min_input_length - 1, -stride)[::-1]
+    return np.concatenate([short[short <= last], full])
+
+
 def make_windows(
-    series, input_length, horizon=1, *, mode="encoder_decoder", targets=None, stride=1
+    series,
+    input_length,
+    horizon=1,
+    *,
+    mode="encoder_decoder",
+    targets=None,
+    stride=1,
+    min_input_length=None,
+    return_groups=False,
 ):
-    """Cut one long series into input windows and their targets.
+    """Cut one series, or many of different lengths, into input windows and targets.
 
     The windows feed :class:`~sklearn_rnn.Seq2SeqRegressor` (or any sequence
     estimator): ``X`` holds the input windows, ``y`` what follows each window
-    (encoder-decoder) or the window shifted ahead (aligned).
+    (encoder-decoder) or the window shifted ahead (aligned). Given many
+    series, the windows of all of them train one global model; no window
+    crosses from one series into the next.
 
     Parameters
     ----------
-    series : array-like of shape (n_timesteps,) or (n_timesteps, n_features)
-        The series, oldest first: a 1-D array or pandas Series, or a 2-D
-        array or DataFrame whose columns are the features of each step.
+    series : array-like of shape (n_timesteps,) or (n_timesteps, n_features), or list of them
+        One series, oldest first: a 1-D array or pandas Series, or a 2-D
+        array or DataFrame whose columns are the features of each step. Or
+        many series of any lengths, with the same features: a list (or 1-D
+        object array) of such arrays, Series or DataFrames, for example
+        from :func:`~sklearn_rnn.preprocessing.from_long_dataframe`. Nested
+        Python lists of numbers of equal lengths are one 2-D table.
     input_length : int
         Time steps in each input window.
     horizon : int, default=1
@@ -81,22 +169,57 @@ def make_windows(
         window ``i``, the value ``horizon`` steps after ``t`` (the window
         shifted ``horizon`` steps ahead).
     targets : int, str, list or None, default=None
-        Target columns (positions, or names of a DataFrame's columns); None
-        for every column.
+        Target columns (positions, or names of the DataFrames' columns);
+        None for every column.
     stride : int, default=1
-        Steps between the starts of consecutive windows.
+        Steps between the ends of consecutive windows of a series.
+    min_input_length : int, default=None
+        Also make shorter windows at the start of each series, with inputs
+        of ``min_input_length`` to ``input_length - 1`` steps (every step
+        before the window's end), so that series shorter than
+        ``input_length + horizon`` still give windows. ``X`` is then ragged
+        when any window is shorter. None: ``input_length`` (every window
+        full).
+    return_groups : bool, default=False
+        Also return which series each window comes from.
 
     Returns
     -------
     X : ndarray of shape (n_windows, input_length, n_features)
-        Input windows, oldest first.
+        Input windows, oldest step first; a 1-D object array of
+        ``(length_i, n_features)`` arrays when windows have different
+        lengths (``min_input_length``).
     y : ndarray of shape (n_windows, n_steps) or (n_windows, n_steps, n_targets)
         Targets (2-D when there is one target column); ``n_steps`` is
-        ``horizon`` (encoder-decoder) or ``input_length`` (aligned).
+        ``horizon`` (encoder-decoder) or the window's length (aligned, a
+        1-D object array when ``X`` is).
+    groups : ndarray of shape (n_windows,)
+        Position in ``series`` of the series of each window (0 for one
+        series); only when ``return_groups`` is True. Use it as the
+        ``groups`` of :class:`~sklearn.model_selection.GroupKFold`.
+
+    Raises
+    ------
+    ValueError
+        When no series is long enough for one window, for non-numeric,
+        missing or infinite values, for series with different feature
+        counts and for invalid lengths.
 
     See Also
     --------
+    last_windows : The last input window of each series, to forecast what follows.
+    from_long_dataframe : Series from a long-format DataFrame.
     sklearn_rnn.Seq2SeqRegressor : Learns ``y`` from ``X``.
+
+    Notes
+    -----
+    The windows of one series come oldest first. The windows of many series
+    are ordered by how far their end lies from the end of their series,
+    farthest first, with ties in the order of the series: the last windows
+    are the most recent of every series, so a time-ordered split (for
+    example :class:`~sklearn.model_selection.TimeSeriesSplit`) holds out the
+    end of every series rather than whole series. Series too short for one
+    window give none (:func:`last_windows` still forecasts them).
 
     Examples
     --------
@@ -108,25 +231,119 @@ def make_windows(
     >>> X, y = make_windows(np.arange(8.0), input_length=3, mode="aligned")
     >>> X[0, :, 0], y[0]
     (array([0., 1., 2.]), array([1., 2., 3.]))
+
+    Two series of different lengths, for one global model:
+
+    >>> series = [np.arange(6.0), 100 + np.arange(5.0)]
+    >>> X, y, groups = make_windows(series, input_length=3, horizon=1, return_groups=True)
+    >>> X.shape, groups.tolist()
+    ((5, 3, 1), [0, 0, 1, 0, 1])
+    >>> X[-1, :, 0], y[-1]
+    (array([101., 102., 103.]), array([104.]))
     """
     if mode not in ("encoder_decoder", "aligned"):
         raise ValueError(f"mode={mode!r} is not supported; use 'encoder_decoder' or 'aligned'.")
-    for name, value in (("input_length", input_length), ("horizon", horizon), ("stride", stride)):
-        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    a, names = _as_table(series)
-    cols = _target_columns(targets, names, a.shape[1])
-    n_windows = len(a) - input_length - horizon + 1
-    if n_windows < 1:
+    min_input_length = _check_lengths(
+        input_length, min_input_length, horizon=horizon, stride=stride
+    )
+    tables, names, collection = _as_tables(series)
+    cols = _target_columns(targets, names, tables[0].shape[1])
+    ends = [_ends(len(a), input_length, min_input_length, horizon, stride) for a in tables]
+    if not any(len(e) for e in ends):
+        longest = max(len(a) for a in tables)
         raise ValueError(
-            f"The series has {len(a)} steps, too few for input_length={input_length} and "
-            f"horizon={horizon}; it needs at least {input_length + horizon}."
+            f"The {'longest ' if collection else ''}series has {longest} steps, too few for "
+            f"input_length={input_length} and horizon={horizon}; it needs at least "
+            f"{min_input_length + horizon}"
+            + (
+                " (set min_input_length to also make shorter windows)."
+                if min_input_length == input_length
+                else "."
+            )
         )
-    starts = np.arange(0, n_windows, stride)
-    X = np.stack([a[s : s + input_length] for s in starts])
-    if mode == "encoder_decoder":
-        offsets = input_length + np.arange(horizon)
+    groups = np.concatenate([np.full(len(e), i, dtype=np.int64) for i, e in enumerate(ends)])
+    end = np.concatenate(ends)
+    to_end = np.concatenate([len(a) - e for a, e in zip(tables, ends, strict=True)])
+    order = np.lexsort((groups, -to_end)) if collection else np.arange(len(end))
+    X, y = [], []
+    for g, e in zip(groups[order], end[order], strict=True):
+        a = tables[g]
+        s = max(e - input_length, 0)
+        X.append(a[s:e])
+        if mode == "encoder_decoder":
+            y.append(a[e : e + horizon, cols])
+        else:
+            y.append(a[s + horizon : e + horizon, cols])
+    if all(len(x) == input_length for x in X):
+        X, y = np.stack(X), np.stack(y)
+        y = y[..., 0] if len(cols) == 1 else y
+    elif mode == "encoder_decoder":
+        X, y = as_ragged(X), np.stack(y)
+        y = y[..., 0] if len(cols) == 1 else y
     else:
-        offsets = horizon + np.arange(input_length)
-    y = a[starts[:, None] + offsets[None, :]][:, :, cols]
-    return X, (y[:, :, 0] if len(cols) == 1 else y)
+        X, y = as_ragged(X), as_ragged(t[:, 0] if len(cols) == 1 else t for t in y)
+    return (X, y, groups[order]) if return_groups else (X, y)
+
+
+def last_windows(series, input_length, *, min_input_length=None):
+    """Return the last input window of each series, to forecast what follows.
+
+    The window of each series ends at its last step: give ``X`` to the
+    ``predict`` of a model trained on :func:`make_windows` with the same
+    ``input_length`` and it forecasts the steps after the end of every series.
+
+    Parameters
+    ----------
+    series : array-like of shape (n_timesteps,) or (n_timesteps, n_features), or list of them
+        One series, or many of any lengths, as :func:`make_windows` takes
+        them.
+    input_length : int
+        Time steps in each window.
+    min_input_length : int, default=None
+        Series shorter than ``input_length`` but with at least
+        ``min_input_length`` steps give their whole length as a shorter
+        window (``X`` is then ragged). None: ``input_length``, every series
+        must have that many steps.
+
+    Returns
+    -------
+    X : ndarray of shape (n_series, input_length, n_features)
+        ``X[i]`` is the last ``input_length`` steps of series ``i`` (one row
+        for one series); a 1-D object array of ``(length_i, n_features)``
+        arrays when some series are shorter than ``input_length``.
+
+    Raises
+    ------
+    ValueError
+        When a series has fewer than ``min_input_length`` steps, or for the
+        invalid input :func:`make_windows` rejects.
+
+    See Also
+    --------
+    make_windows : The training windows of the same series.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn.preprocessing import last_windows
+    >>> X = last_windows([np.arange(6.0), 100 + np.arange(4.0)], input_length=3)
+    >>> X.shape, X[1, :, 0]
+    ((2, 3, 1), array([101., 102., 103.]))
+    >>> X = last_windows([np.arange(6.0), [7.0, 8.0]], input_length=3, min_input_length=2)
+    >>> [x[:, 0].tolist() for x in X]
+    [[3.0, 4.0, 5.0], [7.0, 8.0]]
+    """
+    min_input_length = _check_lengths(input_length, min_input_length)
+    tables, _, collection = _as_tables(series)
+    short = [i for i, a in enumerate(tables) if len(a) < min_input_length]
+    if short:
+        i = short[0]
+        raise ValueError(
+            (f"series[{i}]" if collection else "The series")
+            + f" has {len(tables[i])} steps, fewer than {min_input_length}"
+            + (f" ({len(short)} series are that short)" if len(short) > 1 else "")
+            + "; give longer series"
+            + (" or set min_input_length." if min_input_length == input_length else ".")
+        )
+    X = [a[-input_length:] for a in tables]
+    return np.stack(X) if all(len(x) == input_length for x in X) else as_ragged(X)
