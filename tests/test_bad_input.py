@@ -378,6 +378,20 @@ CASES = [
     fit_case(
         "series-unknown-target", ValueError, "not a column", SERIES, params={"targets": "price"}
     ),
+    fit_case(
+        "series-collection-features",
+        ValueError,
+        "different numbers of features",
+        SERIES,
+        X=lambda X, y: [X, np.ones((9, 2))],
+    ),
+    fit_case(
+        "series-collection-all-short",
+        ValueError,
+        "too few",
+        SERIES,
+        X=lambda X, y: [X[:2], X[:1]],
+    ),
 ]
 
 PAIRS = [
