@@ -189,7 +189,7 @@ def main(argv=None):
         fits = [a[:-HORIZON] for a in trains]
         held = [a[-HORIZON:] for a in trains]
         print(f"\nselection (training parts less their last {HORIZON} values; seeds {seeds}):")
-        print(f"  {'candidate (with BASE)':<50} {'val MASE':>9} {'fit s':>7}")
+        print(f"  {'candidate (with BASE)':<66} {'val MASE':>9} {'fit s':>7}")
         scores = []
         for config in CANDIDATES:
             values, seconds = [], []
@@ -198,12 +198,12 @@ def main(argv=None):
                 values.append(mean_mase(fits, held, forecasts))
                 seconds.append(fit_seconds)
             scores.append(np.mean(values))
-            print(f"  {describe(config):<50} {scores[-1]:9.3f} {np.mean(seconds):7.1f}")
+            print(f"  {describe(config):<66} {scores[-1]:9.3f} {np.mean(seconds):7.1f}")
         print(
-            f"  {'(naive on the same validation)':<50} {mean_mase(fits, held, naive(fits)):9.3f}"
+            f"  {'(naive on the same validation)':<66} {mean_mase(fits, held, naive(fits)):9.3f}"
         )
         holt_val = mean_mase(fits, held, damped_holt(fits))
-        print(f"  {'(damped Holt on the same validation)':<50} {holt_val:9.3f}")
+        print(f"  {'(damped Holt on the same validation)':<66} {holt_val:9.3f}")
         chosen = CANDIDATES[int(np.argmin(scores))]
 
     print(f"\ntest (chosen: {describe(chosen)}):")
