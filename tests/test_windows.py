@@ -149,3 +149,11 @@ def test_last_windows_names_the_series_that_is_too_short():
         last_windows([np.arange(5.0), np.arange(2.0)], input_length=4, min_input_length=3)
     with pytest.raises(ValueError, match="input_length must be a positive integer"):
         last_windows(np.arange(5.0), input_length=0)
+
+
+def test_nullable_pandas_columns_are_read_as_floats_and_missing_values_rejected():
+    frame = pd.DataFrame({"load": pd.array([1, 2, 3, 4], dtype="Int64")})
+    X, y = make_windows([frame, frame.astype("Float64")], input_length=2, targets="load")
+    assert X.dtype == np.float64 and y[:, 0].tolist() == [3.0, 3.0, 4.0, 4.0]
+    with pytest.raises(ValueError, match=r"series\[1\] contains NaN"):
+        make_windows([frame, pd.Series(pd.array([1, None, 3], dtype="Int64"))], input_length=1)

@@ -3,6 +3,7 @@
 from numbers import Integral, Number
 
 import numpy as np
+from pandas.api.types import is_numeric_dtype
 
 from sklearn_rnn._sequences import _is_nested_regular_list, as_ragged
 
@@ -15,9 +16,12 @@ def _as_table(series, name="series"):
     if hasattr(series, "iloc"):
         if hasattr(series, "columns"):
             names = list(series.columns)
+            numeric = all(is_numeric_dtype(series[c]) for c in series.columns)
         else:
             names = [series.name]
-        series = series.to_numpy()
+            numeric = is_numeric_dtype(series)
+        # nullable dtypes (Float64, Int64, boolean) as float, their missing values as NaN
+        series = series.to_numpy(np.float64, na_value=np.nan) if numeric else series.to_numpy()
     a = np.asarray(series)
     if a.dtype.kind not in "biuf":
         raise ValueError(f"{name} must be numeric, got dtype {a.dtype}.")
