@@ -24,10 +24,12 @@ from sklearn_rnn._sequences import as_ragged, check_sequences
 from sklearn_rnn.metrics import sequence_r2_score
 from sklearn_rnn.modules import AlignedSeq2SeqModule, EncoderDecoderModule
 
-# scaling="auto" for numeric sequences in encoder-decoder mode, chosen on the
-# training parts of three series (benchmarks/bench_seq2seq.py --validation);
+# scaling="auto" for numeric sequences in encoder-decoder mode: measured on the
+# training parts of three series (benchmarks/bench_seq2seq.py --validation) and
+# of the M1 yearly series (benchmarks/bench_m1.py); the one form free of the
+# series' scale, so one model serves series of any level and spread.
 # "standard" otherwise.
-AUTO_SCALING = "last"
+AUTO_SCALING = "instance"
 
 
 def _r2_stats(y_pred, y_true, lengths=None):
@@ -174,7 +176,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     scaling : {"auto", "standard", "instance", "last", "difference"} or None, \
             default="auto"
         Scaling of numeric input, applied to each batch on the fly (``X`` is
-        not copied) and the same way at prediction. "auto": "last" for
+        not copied) and the same way at prediction. "auto": "instance" for
         sequences in encoder-decoder mode with at most as many outputs as
         input features, "standard" otherwise (aligned mode,
         ``input_type="vectors"``, more outputs than input features).

@@ -218,7 +218,10 @@ def test_time_ordered_split_holds_out_the_last_samples():
 
 def test_seq2seq_early_stopping_validates_on_the_last_windows():
     X, y = _windows()
-    reg = Seq2SeqRegressor(early_stopping=True, validation_fraction=0.2, **SMALL).fit(X, y)
+    # "last": one target scale for all windows, so the loss is computed below
+    reg = Seq2SeqRegressor(
+        early_stopping=True, validation_fraction=0.2, scaling="last", **SMALL
+    ).fit(X, y)
     split = reg.net_.train_split
     assert isinstance(split, TimeOrderedSplit)
     data, _ = reg._check_X(X, reset=False)
@@ -241,12 +244,14 @@ def test_classifier_early_stopping_still_samples_at_random():
 
 
 # ------------------------------------------------------------------ scaling="auto"
-def test_auto_scaling_is_last_for_windows_and_standard_elsewhere():
+def test_auto_scaling_is_instance_for_windows_and_standard_elsewhere():
     assert Seq2SeqRegressor().scaling == "auto"
     X, y = _windows()
     reg = Seq2SeqRegressor(**SMALL).fit(X, y)
-    assert reg._scaling == "last" and reg._y_window == "last"
+    assert reg._scaling == "instance" and reg._y_window == "instance"
+    # free of the level and the spread of a window: series of any scale
     np.testing.assert_allclose(reg.predict(X[:5] + 100.0), reg.predict(X[:5]) + 100.0, atol=1e-3)
+    np.testing.assert_allclose(reg.predict(X[:5] * 1e4), reg.predict(X[:5]) * 1e4, rtol=1e-3)
     aligned = Seq2SeqRegressor(mode="aligned", **SMALL).fit(X, X[:, :, 0] * 2)
     assert aligned._scaling == "standard" and aligned._y_window is None
     table = X[:, :, 0]
@@ -254,7 +259,7 @@ def test_auto_scaling_is_last_for_windows_and_standard_elsewhere():
     assert vectors._scaling == "standard"
     # the form of the fit is kept when the parameter changes afterwards
     reg.set_params(scaling=None)
-    assert reg._check_X(X, reset=False)[0].scaling.kind == "last"
+    assert reg._check_X(X, reset=False)[0].scaling.kind == "instance"
 
 
 def test_auto_scaling_falls_back_to_standard_for_more_targets_than_features():
@@ -270,7 +275,7 @@ def test_auto_scaling_falls_back_to_standard_for_more_targets_than_features():
 
 def test_warm_start_keeps_the_window_scaling_of_the_first_fit():
     X, y = _windows()
-    reg = Seq2SeqRegressor(warm_start=True, **SMALL).fit(X[:100], y[:100])
+    reg = Seq2SeqRegressor(warm_start=True, scaling="last", **SMALL).fit(X[:100], y[:100])
     x_mean, y_mean = reg._x_mean.copy(), reg._y_mean.copy()
     reg.fit(X[100:] + 5.0, y[100:] + 5.0)
     np.testing.assert_array_equal(reg._x_mean, x_mean)
