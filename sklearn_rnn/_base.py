@@ -480,8 +480,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
     def _averaging_start(self, info, early, max_epochs):
         """First epoch whose weights are averaged (``average_weights``), or 0 for none.
 
-        The last 60% of the epochs of an int or "auto" ``max_iter`` cap, without
-        early stopping (which keeps the best epoch instead).
+        Epoch ``ceil(0.4 * cap)`` of an int or "auto" ``max_iter`` cap (epochs
+        4 to 10 of 10 are averaged), without early stopping (which keeps the
+        best epoch instead).
         """
         settings = info.get("_settings", {})
         average = settings.get("average_weights", getattr(self, "average_weights", False))

@@ -40,17 +40,23 @@ def _reviews(n=80, seed=0):
 
 # ------------------------------------------------------------------ vectorizer
 def test_vocabulary_by_frequency_with_reserved_ids():
-    vec = TokenSequenceVectorizer().fit(["B a b", "c b, a"])
+    vec = TokenSequenceVectorizer(min_df=1).fit(["B a b", "c b, a"])
     assert vec.vocabulary_ == {"<pad>": 0, "<unk>": 1, "b": 2, "a": 3, ",": 4, "c": 5}
     out = vec.transform(["a b z", "C"])
     assert [s.tolist() for s in out] == [[3, 2, 1], [5]]
     assert all(s.dtype == np.int64 for s in out)
+    # by default (min_df=2), a token of a single training string is unknown
+    default = TokenSequenceVectorizer().fit(["B a b", "c b, a"])
+    assert default.vocabulary_ == {"<pad>": 0, "<unk>": 1, "b": 2, "a": 3}
+    assert [s.tolist() for s in default.transform(["a b z", "C"])] == [[3, 2, 1], [1]]
 
 
 def test_lowercase_pattern_and_tokenizer():
-    vec = TokenSequenceVectorizer(lowercase=False, token_pattern=r"\S+").fit(["Good film !"])
+    vec = TokenSequenceVectorizer(lowercase=False, token_pattern=r"\S+", min_df=1).fit(
+        ["Good film !"]
+    )
     assert set(vec.vocabulary_) == {"<pad>", "<unk>", "Good", "film", "!"}
-    vec = TokenSequenceVectorizer(tokenizer=lambda s: s.split("|")).fit(["A b|c"])
+    vec = TokenSequenceVectorizer(tokenizer=lambda s: s.split("|"), min_df=1).fit(["A b|c"])
     assert set(vec.vocabulary_) == {"<pad>", "<unk>", "a b", "c"}
     bad = TokenSequenceVectorizer(tokenizer=lambda s: s)
     with pytest.raises(TypeError, match="list of strings"):
@@ -80,14 +86,14 @@ def test_max_features_and_min_df():
 
 @pytest.mark.parametrize("truncating, expected", [("post", ["a", "b"]), ("pre", ["c", "d"])])
 def test_max_length_truncating(truncating, expected):
-    vec = TokenSequenceVectorizer(max_length=2, truncating=truncating).fit(["a b c d"])
+    vec = TokenSequenceVectorizer(max_length=2, truncating=truncating, min_df=1).fit(["a b c d"])
     out = vec.transform(["a b c d", "a"])
     assert vec.inverse_transform(out) == [expected, ["a"]]
 
 
 def test_inverse_transform_round_trip_and_errors():
     docs = ["The film was good .", "A bad plot !"]
-    vec = TokenSequenceVectorizer().fit(docs)
+    vec = TokenSequenceVectorizer(min_df=1).fit(docs)
     assert vec.inverse_transform(vec.transform(docs)) == [d.lower().split() for d in docs]
     assert vec.inverse_transform(vec.transform(["good unseen"])) == [["good", "<unk>"]]
     with pytest.raises(ValueError, match="outside 0..10"):
@@ -140,14 +146,14 @@ def test_fit_errors_and_not_fitted():
 
 
 def test_empty_strings_become_the_unknown_token():
-    vec = TokenSequenceVectorizer().fit(["good film", "", "  ... "])
+    vec = TokenSequenceVectorizer(min_df=1).fit(["good film", "", "  ... "])
     out = vec.transform(["", "   ", "@@@ ###", "good"])
     # "..." are tokens under the default pattern; whitespace alone is not
     assert "." in vec.vocabulary_
     assert [s.tolist() for s in out[:2]] == [[1], [1]]
     assert vec.inverse_transform(out[:1]) == [["<unk>"]]
     # with a pattern that skips punctuation, a string of symbols has no token either
-    words = TokenSequenceVectorizer(token_pattern=r"\w+").fit(["good film"])
+    words = TokenSequenceVectorizer(token_pattern=r"\w+", min_df=1).fit(["good film"])
     assert words.transform(["@@@ ###"])[0].tolist() == [1]
 
 

@@ -94,9 +94,13 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_
     max_features : int, default=None
         Keep only the ``max_features`` most frequent tokens (by count over the
         training text; ties by token order). None keeps all.
-    min_df : int or float, default=1
+    min_df : int or float, default=2
         Drop tokens found in fewer documents than this (a float in (0, 1]:
-        that share of the documents), as in ``CountVectorizer``.
+        that share of the documents), as in ``CountVectorizer``. The default
+        maps a token of a single training document to the unknown id: a
+        network cannot learn a vector for a word from one sentence, and the
+        unknown id then learns from these rare words what unseen words look
+        like at prediction. 1 keeps every token.
     max_length : int, default=None
         Cut longer sequences to this many tokens. None keeps every token.
     truncating : {"post", "pre"}, default="post"
@@ -129,18 +133,25 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_
     Examples
     --------
     >>> from sklearn_rnn.preprocessing import TokenSequenceVectorizer
-    >>> vec = TokenSequenceVectorizer().fit(["A good film.", "A bad, bad film!"])
-    >>> [ids.tolist() for ids in vec.transform(["a bad plot", ""])]
-    [[2, 3, 1], [1]]
-    >>> vec.inverse_transform([[2, 3, 1]])
-    [['a', 'bad', '<unk>']]
+    >>> docs = ["A good film.", "A bad, bad film!", "A good plot."]
+    >>> vec = TokenSequenceVectorizer().fit(docs)
+    >>> [ids.tolist() for ids in vec.transform(["a bad film", ""])]
+    [[2, 1, 4], [1]]
+    >>> vec.inverse_transform([[2, 1, 4]])
+    [['a', '<unk>', 'film']]
+
+    "bad" occurs in one training string only, so ``min_df=2`` leaves it out;
+    ``min_df=1`` keeps it:
+
+    >>> TokenSequenceVectorizer(min_df=1).fit(docs).transform(["a bad film"])[0].tolist()
+    [2, 4, 5]
 
     Padded with ``-1``, one column per position:
 
-    >>> vec.set_params(output="padded").fit(["A good film.", "A bad, bad film!"])
+    >>> vec.set_params(output="padded").fit(docs)
     TokenSequenceVectorizer(output='padded')
-    >>> vec.transform(["a bad plot", ""])
-    array([[ 2,  3,  1, -1, -1, -1],
+    >>> vec.transform(["a bad film", ""])
+    array([[ 2,  1,  4, -1, -1, -1],
            [ 1, -1, -1, -1, -1, -1]])
 
     In a pipeline on raw strings:
@@ -183,7 +194,7 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_
         token_pattern=r"(?u)\w+|[^\w\s]",
         tokenizer=None,
         max_features=None,
-        min_df=1,
+        min_df=2,
         max_length=None,
         truncating="post",
         pad_token="<pad>",
