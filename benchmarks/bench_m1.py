@@ -57,7 +57,7 @@ from sklearn_rnn.preprocessing import last_windows, make_windows
 HORIZON = 6
 # The per-window scaling of the network's inputs (and, where the estimator
 # supports it, targets): the one line to change when comparing scalings.
-SCALING = "instance"
+SCALING = "auto"  # the estimator's default: "instance" for windows
 # Shortest input window: the shortest M1 training parts (9 years) less the
 # 6 values held out for the selection leave 3.
 MIN_INPUT_LENGTH = 3
