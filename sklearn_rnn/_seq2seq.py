@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils import check_array
+from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
@@ -21,7 +22,7 @@ from sklearn_rnn._scaling import (
     window_statistics,
 )
 from sklearn_rnn._sequences import as_ragged, check_sequences
-from sklearn_rnn.metrics import sequence_r2_score
+from sklearn_rnn.metrics import check_quantiles, sequence_r2_score
 from sklearn_rnn.modules import AlignedSeq2SeqModule, EncoderDecoderModule
 
 # scaling="auto" for numeric sequences in encoder-decoder mode: measured on the
@@ -54,6 +55,56 @@ def _r2(stats):
     tot = s2 - s**2 / n
     r2 = torch.where(tot > 0, 1 - res / tot.clamp_min(1e-300), (res == 0).double())
     return r2.mean()
+
+
+def _median_weights(levels):
+    """Weights over ``levels`` whose weighted sum of quantiles estimates the median.
+
+    The 0.5 quantile itself when it is one of the levels; otherwise linear
+    interpolation between the two levels around 0.5, or the nearest level
+    when all lie on one side of it.
+    """
+    weights = np.zeros(len(levels))
+    above = int(np.searchsorted(levels, 0.5))
+    if above < len(levels) and np.isclose(levels[above], 0.5):
+        weights[above] = 1.0
+    elif above == 0:
+        weights[0] = 1.0
+    elif above == len(levels):
+        weights[-1] = 1.0
+    else:
+        lo, hi = levels[above - 1], levels[above]
+        weights[above] = (0.5 - lo) / (hi - lo)
+        weights[above - 1] = 1.0 - weights[above]
+    return weights
+
+
+class _PinballLoss(nn.Module):
+    """Unreduced pinball loss: ``(batch, time, k, q)`` quantiles, ``(batch, time, k)`` targets."""
+
+    def __init__(self, levels):
+        super().__init__()
+        self.register_buffer("levels", torch.as_tensor(levels, dtype=torch.float32))
+
+    def forward(self, y_pred, y_true):
+        levels = self.levels.to(y_pred.device, y_pred.dtype)
+        diff = y_true.unsqueeze(-1) - y_pred
+        return torch.maximum(levels * diff, (levels - 1) * diff)
+
+
+def _point_stats(batch_stats, weights):
+    """``batch_stats`` of the point forecast (weighted sum over the quantile axis)."""
+    weights = torch.as_tensor(weights, dtype=torch.float32)
+
+    def stats(y_pred, y_true, lengths=None):
+        point = (y_pred * weights.to(y_pred.device, y_pred.dtype)).sum(-1)
+        return batch_stats(point, y_true, lengths)
+
+    return stats
+
+
+def _has_quantiles(estimator):
+    return estimator.quantiles is not None
 
 
 def _is_one_dim(y):
@@ -96,6 +147,11 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     series that leaves the range of its training part is forecast from plain
     windows, without offsets computed by hand.
 
+    With ``quantiles``, the network predicts those quantiles of every target
+    step, trained with the pinball loss (see
+    :func:`~sklearn_rnn.metrics.mean_pinball_loss`): :meth:`predict_quantiles`
+    returns them (prediction intervals) and :meth:`predict` the median.
+
     Parameters
     ----------
     mode : {"encoder_decoder", "aligned"}, default="encoder_decoder"
@@ -104,6 +160,18 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     input_type : {"sequences", "vectors"}, default="sequences"
         Whether ``X`` holds sequences (3-D, 2-D univariate or ragged) or one
         feature vector per sample (2-D, ``mode="encoder_decoder"`` only).
+    quantiles : sequence of float, default=None
+        Quantile levels to forecast, strictly increasing in (0, 1), e.g.
+        ``(0.1, 0.5, 0.9)`` for a median and an 80% interval. The network
+        then predicts every level for every target step (sorted, so they
+        never cross) and is trained with the pinball loss averaged over the
+        levels, real steps and outputs instead of the squared error.
+        :meth:`predict` returns the 0.5 quantile when it is one of the
+        levels, otherwise the median interpolated linearly between the two
+        levels around 0.5 (the nearest level when all lie on one side); in
+        encoder-decoder mode that same value is fed to the next decoder
+        step. None: one point forecast per step, trained on the squared
+        error (the conditional mean).
     teacher_forcing_ratio : float, default=0.5
         Probability, at each decoder step while training, of feeding the
         true previous target instead of the decoder's own prediction
@@ -244,10 +312,11 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     n_iter_ : int
         Epochs run.
     loss_curve_ : list of float
-        Mean training loss (on standardised targets) of each epoch.
+        Mean training loss (on standardised targets) of each epoch: squared
+        error, or pinball loss with ``quantiles``.
     validation_scores_ : list of float
         Validation R^2 (of the scaled targets) of each epoch (only with
-        ``early_stopping``).
+        ``early_stopping``), of the point forecast of :meth:`predict`.
     best_loss_ : float
         Lowest training loss, or lowest validation loss with ``early_stopping``.
 
@@ -256,6 +325,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     sklearn_rnn.preprocessing.make_windows : Windows and targets from one long series.
     sklearn_rnn.preprocessing.SequenceScaler : Per-feature scaling of sequences.
     sklearn_rnn.metrics.per_horizon_errors : Error at each step ahead.
+    sklearn_rnn.metrics.interval_coverage : Coverage of a prediction interval.
 
     Examples
     --------
@@ -274,6 +344,15 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     (2, 6)
     >>> reg.score(X, y) > 0.9
     True
+
+    Quantiles give prediction intervals:
+
+    >>> reg = Seq2SeqRegressor(
+    ...     quantiles=(0.1, 0.5, 0.9), hidden_size=16, max_iter=20,
+    ...     learning_rate_init=0.01, random_state=0,
+    ... ).fit(X, y)
+    >>> reg.predict_quantiles(X[-2:]).shape
+    (2, 6, 3)
     """
 
     _parameter_constraints = {
@@ -281,6 +360,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         "mode": [StrOptions({"aligned", "encoder_decoder"})],
         "input_type": [StrOptions({"sequences", "vectors"})],
         "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
+        "quantiles": [None, "array-like"],
         "scaling": [StrOptions({"auto", "standard", "instance", "last", "difference"}), None],
     }
 
@@ -289,6 +369,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         *,
         mode="encoder_decoder",
         input_type="sequences",
+        quantiles=None,
         teacher_forcing_ratio=0.5,
         cell="lstm",
         hidden_size=64,
@@ -316,6 +397,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     ):
         self.mode = mode
         self.input_type = input_type
+        self.quantiles = quantiles
         self.teacher_forcing_ratio = teacher_forcing_ratio
         self.cell = cell
         self.hidden_size = hidden_size
@@ -385,6 +467,8 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
                     "input_type='vectors'."
                 )
         self._check_window_scaling()
+        if self.quantiles is not None:
+            check_quantiles(self.quantiles)
         return self._fit(X, y, sample_weight)
 
     def _check_window_scaling(self):
@@ -552,15 +636,21 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             "_y_step_scalar": step_scalar,
             "_y_one_dim": _is_one_dim(y),
             **fallback,
+            "_quantiles": None if self.quantiles is None else check_quantiles(self.quantiles),
         }
         equal = y_lengths.min() == y_lengths.max()
         return y_t, None if equal else y_lengths, None, info
 
     def _make_module(self, info, target_info):
         params = self._encoder_params(info)
+        levels = target_info["_quantiles"]
+        n_quantiles = None if levels is None else len(levels)
         if self.mode == "aligned":
             return AlignedSeq2SeqModule(
-                n_outputs=target_info["n_outputs_"], dropout=self.dropout, **params
+                n_outputs=target_info["n_outputs_"],
+                dropout=self.dropout,
+                n_quantiles=n_quantiles,
+                **params,
             )
         return EncoderDecoderModule(
             n_outputs=target_info["n_outputs_"],
@@ -568,18 +658,24 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             dropout=self.dropout,
             teacher_forcing_ratio=self.teacher_forcing_ratio,
             vector_input=self.input_type == "vectors",
+            n_quantiles=n_quantiles,
+            point_weights=None if levels is None else _median_weights(levels),
             **params,
         )
 
     def _make_criterion(self):
-        return nn.MSELoss(reduction="none")
+        if self.quantiles is None:
+            return nn.MSELoss(reduction="none")
+        return _PinballLoss(check_quantiles(self.quantiles))
 
     def _validation_split(self, seeds, stratify):
         """The last ``validation_fraction`` of the samples, in order (windows in time)."""
         return TimeOrderedSplit(self.validation_fraction)
 
     def _valid_score_fns(self):
-        return _r2_stats, _r2
+        if self.quantiles is None:
+            return _r2_stats, _r2
+        return _point_stats(_r2_stats, _median_weights(check_quantiles(self.quantiles))), _r2
 
     # ------------------------------------------------------------- inference
     def predict(self, X):
@@ -606,7 +702,15 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
 
     def _predict_checked(self, data):
         """Predictions for a :class:`SequenceData` already checked by ``_check_X``."""
-        out = self._forward(data).numpy().astype(np.float64)
+        out = self._forward(data)
+        levels = getattr(self, "_quantiles", None)
+        if levels is not None:  # the median of the quantile outputs
+            out = (out.double() * torch.from_numpy(_median_weights(levels))).sum(-1)
+        return self._decode(out, data)
+
+    def _decode(self, out, data):
+        """Standardised ``(n, T, n_outputs)`` network outputs in the layout of ``y`` at fit."""
+        out = out.numpy().astype(np.float64)
         out = self._decode_outputs(out, data)
         if self._y_step_scalar:
             out = out[:, :, 0]
@@ -616,6 +720,51 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             out = out[:, : data.lengths[0]]
         if self._y_one_dim and out.ndim == 2 and out.shape[1] == 1:
             out = out[:, 0]
+        return out
+
+    @available_if(_has_quantiles)
+    def predict_quantiles(self, X):
+        """Predict the quantiles of every target step (with ``quantiles``).
+
+        Parameters
+        ----------
+        X : array-like
+            Sequences (or vectors), in any format accepted by :meth:`fit`.
+
+        Returns
+        -------
+        y_quantiles : ndarray
+            On the scale of the targets given to :meth:`fit`, increasing
+            along the quantiles. One target per step: ``(n_samples, n_steps,
+            n_quantiles)``, ``(n_samples, n_quantiles)`` when ``y`` was 1-D.
+            Several outputs per step: ``(n_samples, n_steps, n_outputs *
+            n_quantiles)``, output ``o`` at quantile ``j`` in column ``o *
+            n_quantiles + j`` (``[..., j::n_quantiles]`` selects quantile
+            ``j`` of every output). In aligned mode with input sequences of
+            different lengths, a 1-D object array of ``(T_i, n_quantiles)``
+            or ``(T_i, n_outputs * n_quantiles)`` arrays, one per sample.
+        """
+        check_is_fitted(self, "net_")
+        levels = getattr(self, "_quantiles", None)
+        if levels is None:
+            raise ValueError(
+                "This model was fitted with quantiles=None; fit it again with quantiles, "
+                "e.g. quantiles=(0.1, 0.5, 0.9), to predict quantiles."
+            )
+        data = self._check_X(X, reset=False)[0]
+        out = self._forward(data)
+        parts = [self._decode(out[..., j], data) for j in range(len(levels))]
+        if parts[0].dtype == object:  # ragged aligned outputs
+            return as_ragged(
+                self._join_quantiles([p[i] for p in parts]) for i in range(len(parts[0]))
+            )
+        return self._join_quantiles(parts)
+
+    def _join_quantiles(self, parts):
+        """Stack per-quantile arrays on a last axis, merged with the outputs' axis if any."""
+        out = np.stack(parts, axis=-1)
+        if not self._y_step_scalar:  # (..., n_outputs, n_quantiles) -> one column each
+            out = out.reshape(*out.shape[:-2], -1)
         return out
 
     def _decode_outputs(self, out, data):
@@ -646,7 +795,8 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         Returns
         -------
         score : float
-            R^2 (at most 1.0, never NaN).
+            R^2 (at most 1.0, never NaN) of :meth:`predict` (the median with
+            ``quantiles``).
         """
         check_is_fitted(self, "net_")
         data, _ = self._check_X(X, reset=False)

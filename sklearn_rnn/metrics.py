@@ -1,12 +1,15 @@
-"""Sequence-aware metrics: R^2 over real steps, per-horizon errors, token sequences.
+"""Sequence-aware metrics: R^2 over real steps, per-horizon errors, quantiles, token sequences.
 
 Every function accepts targets as 1-D arrays ``(n_samples,)`` (one step),
 2-D arrays ``(n_samples, n_steps)``, 3-D arrays ``(n_samples, n_steps,
 n_outputs)`` or ragged lists (or 1-D object arrays, as ``predict`` gives) of
 ``(T_i,)`` / ``(T_i, n_outputs)`` arrays;
 only real (unpadded) steps count. All of them work with
-:func:`sklearn.metrics.make_scorer`.
+:func:`sklearn.metrics.make_scorer`; the quantile metrics have ready scorers
+that call the estimator's ``predict_quantiles``.
 """
+
+import numbers
 
 import numpy as np
 
@@ -46,6 +49,10 @@ __all__ = [
     "flat_f1_score",
     "get_entities",
     "horizon_error",
+    "interval_coverage",
+    "interval_coverage_scorer",
+    "mean_pinball_loss",
+    "mean_pinball_loss_scorer",
     "per_horizon_errors",
     "sequence_accuracy_score",
     "sequence_accuracy_scorer",
@@ -244,3 +251,262 @@ def horizon_error(y_true, y_pred, *, metric="rmse", horizon=None, sample_weight=
         if w.sum() <= 0:
             raise ValueError(f"No sample has a real step at horizon={horizon}.")
     return float(_reduce(err, w, metric, axis=None))
+
+
+# ---------------------------------------------------------------- quantiles
+def check_quantiles(quantiles):
+    """Validate quantile levels: a non-empty, strictly increasing sequence in (0, 1).
+
+    Parameters
+    ----------
+    quantiles : sequence of float
+        Quantile levels.
+
+    Returns
+    -------
+    quantiles : ndarray of shape (n_quantiles,)
+        The levels as float64.
+    """
+    if isinstance(quantiles, (str, bytes)) or isinstance(quantiles, numbers.Number):
+        raise ValueError(
+            f"quantiles={quantiles!r} must be a sequence of levels, e.g. (0.1, 0.5, 0.9)."
+        )
+    try:
+        q = np.asarray(quantiles, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"quantiles={quantiles!r} must be a sequence of numbers, e.g. (0.1, 0.5, 0.9)."
+        ) from exc
+    if q.ndim != 1 or len(q) == 0:
+        raise ValueError(
+            f"quantiles={quantiles!r} must be a non-empty flat sequence, e.g. (0.1, 0.5, 0.9)."
+        )
+    if not np.all((q > 0) & (q < 1)):
+        raise ValueError(f"quantiles={quantiles!r} must all lie strictly between 0 and 1.")
+    if np.any(np.diff(q) <= 0):
+        raise ValueError(
+            f"quantiles={quantiles!r} must be strictly increasing, e.g. (0.1, 0.5, 0.9)."
+        )
+    return q
+
+
+def _is_flat(y):
+    """Whether targets are 1-D, one scalar per sample (as :func:`_padded_targets` reads them)."""
+    ragged = isinstance(y, np.ndarray) and y.dtype == object and any(np.ndim(v) for v in y)
+    return not isinstance(y, (list, tuple)) and not ragged and np.ndim(y) == 1
+
+
+def _check_quantile_pair(y_true, y_pred, levels, sample_weight):
+    """``(true (n, T, k), pred (n, T, k, q), weight (n, T))`` from targets and quantile columns."""
+    true, lengths = _padded_targets(y_true, "y_true")
+    n_quantiles = len(levels)
+    if _is_flat(y_true) and not _is_flat(y_pred) and np.ndim(y_pred) == 2:
+        pred = np.asarray(y_pred, dtype=np.float64)[:, None, :]  # (n, q): one step each
+        pred_lengths = np.ones(len(pred), dtype=np.int64)
+    else:
+        pred, pred_lengths = _padded_targets(y_pred, "y_pred")
+    if len(true) != len(pred):
+        raise ValueError(
+            f"y_true has {len(true)} samples but y_pred has {len(pred)}; they must match."
+        )
+    if not np.array_equal(lengths, pred_lengths):
+        raise ValueError(
+            "y_true and y_pred have different sequence lengths (time steps per "
+            "sample); they must match."
+        )
+    n_outputs = true.shape[2]
+    if pred.shape[2] != n_outputs * n_quantiles:
+        raise ValueError(
+            f"y_pred has {pred.shape[2]} values per step, but {n_outputs} output(s) and "
+            f"{n_quantiles} quantile(s) need {n_outputs * n_quantiles}: one column per "
+            "output and quantile, as predict_quantiles returns them."
+        )
+    pred = pred.reshape(*pred.shape[:2], n_outputs, n_quantiles)
+    weight = (np.arange(true.shape[1])[None, :] < lengths[:, None]).astype(np.float64)
+    if sample_weight is not None:
+        sw = np.asarray(sample_weight, dtype=np.float64)
+        if sw.shape != (len(true),):
+            raise ValueError(
+                f"sample_weight has shape {sw.shape}; expected ({len(true)},), one per sample."
+            )
+        weight = weight * sw[:, None]
+    if weight.sum() <= 0:
+        raise ValueError("sample_weight must have a positive sum over real steps.")
+    return true, pred, weight
+
+
+def mean_pinball_loss(y_true, y_pred, *, quantiles=(0.5,), sample_weight=None):
+    """Pinball (quantile) loss over all real steps, outputs and quantiles.
+
+    For a level ``tau`` and an error ``d = y - q``, the pinball loss is
+    ``max(tau * d, (tau - 1) * d)``; its expectation is smallest when ``q`` is
+    the ``tau`` quantile of ``y``. The loss is averaged over every real step
+    of every sample (weighted by ``sample_weight``), every output and every
+    quantile: the criterion :class:`~sklearn_rnn.Seq2SeqRegressor` minimises
+    with ``quantiles``. With one level and 1-D targets it equals
+    :func:`sklearn.metrics.mean_pinball_loss` with ``alpha`` set to that level.
+
+    Parameters
+    ----------
+    y_true : array-like or list of array-like
+        True target sequences.
+    y_pred : array-like or list of array-like
+        Predicted quantiles, in the layout of
+        :meth:`Seq2SeqRegressor.predict_quantiles`: the sequences of
+        ``y_true`` with ``n_outputs * n_quantiles`` values per step (output
+        ``o``, quantile ``j`` in column ``o * n_quantiles + j``); for 1-D
+        ``y_true``, ``(n_samples, n_quantiles)``.
+    quantiles : sequence of float, default=(0.5,)
+        Levels of the columns of ``y_pred``, strictly increasing in (0, 1).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of every step of each sample.
+
+    Returns
+    -------
+    loss : float
+        Mean pinball loss (lower is better; 0 is perfect).
+
+    See Also
+    --------
+    interval_coverage : Share of true values inside a predicted interval.
+    mean_pinball_loss_scorer : Scorer calling ``predict_quantiles``.
+
+    Examples
+    --------
+    >>> from sklearn_rnn.metrics import mean_pinball_loss
+    >>> y_true = [[1.0, 2.0], [3.0, 4.0]]
+    >>> y_pred = [[[0.0, 1.0], [2.0, 3.0]], [[3.0, 3.0], [3.0, 5.0]]]
+    >>> round(mean_pinball_loss(y_true, y_pred, quantiles=(0.1, 0.9)), 4)
+    0.05
+    """
+    levels = check_quantiles(quantiles)
+    true, pred, weight = _check_quantile_pair(y_true, y_pred, levels, sample_weight)
+    diff = true[..., None] - pred
+    loss = np.maximum(levels * diff, (levels - 1) * diff)
+    total = weight.sum() * loss.shape[2] * loss.shape[3]
+    return float((weight[:, :, None, None] * loss).sum() / total)
+
+
+def interval_coverage(y_true, y_lower, y_upper, *, sample_weight=None):
+    """Share of true values inside a predicted interval, pooled over all steps.
+
+    Every real step of every sample and every output is one observation
+    (weighted by ``sample_weight``), so the coverage is pooled over all
+    forecast origins and all steps ahead. A value on a bound counts as
+    covered. For a ``(0.1, 0.9)`` quantile pair the nominal coverage is 0.8.
+
+    Parameters
+    ----------
+    y_true : array-like or list of array-like
+        True target sequences.
+    y_lower : array-like or list of array-like
+        Lower bounds, with the layout of ``y_true``.
+    y_upper : array-like or list of array-like
+        Upper bounds, with the layout of ``y_true``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of every step of each sample.
+
+    Returns
+    -------
+    coverage : float
+        In [0, 1].
+
+    See Also
+    --------
+    mean_pinball_loss : The loss quantile forecasts are trained on.
+    interval_coverage_scorer : Scorer calling ``predict_quantiles``.
+
+    Examples
+    --------
+    >>> from sklearn_rnn.metrics import interval_coverage
+    >>> interval_coverage([[1.0, 2.0], [3.0, 4.0]], [[0.0, 2.5], [2.0, 3.0]],
+    ...                   [[2.0, 3.0], [4.0, 5.0]])
+    0.75
+    """
+    true, lower, weight = _check_pair(y_true, y_lower, sample_weight)
+    _, upper, _ = _check_pair(y_true, y_upper, sample_weight)
+    w = np.broadcast_to(weight[:, :, None], true.shape)
+    if w.sum() <= 0:
+        raise ValueError("sample_weight must have a positive sum over real steps.")
+    inside = (lower <= true) & (true <= upper)
+    return float((w * inside).sum() / w.sum())
+
+
+def _quantile_column(y_pred, j, n_quantiles):
+    """Quantile ``j`` of every output from ``predict_quantiles`` output, in the layout of y."""
+    if isinstance(y_pred, np.ndarray) and y_pred.dtype == object:
+        out = np.empty(len(y_pred), dtype=object)
+        out[:] = [np.asarray(v)[..., j::n_quantiles] for v in y_pred]
+        return out
+    return np.asarray(y_pred)[..., j::n_quantiles]
+
+
+def _fitted_quantiles(estimator):
+    quantiles = getattr(estimator, "quantiles", None)
+    if quantiles is None:
+        raise ValueError(
+            f"{type(estimator).__name__} has quantiles=None; these scorers need an "
+            "estimator fitted with quantiles, e.g. quantiles=(0.1, 0.5, 0.9)."
+        )
+    return check_quantiles(quantiles)
+
+
+def mean_pinball_loss_scorer(estimator, X, y_true, sample_weight=None):
+    """Negated :func:`mean_pinball_loss` of ``estimator.predict_quantiles(X)``.
+
+    A scorer (greater is better) for ``cross_validate`` or ``GridSearchCV``
+    with an estimator fitted with ``quantiles``, whose levels it reads.
+
+    Parameters
+    ----------
+    estimator : estimator with ``predict_quantiles`` and ``quantiles``
+        E.g. a fitted :class:`~sklearn_rnn.Seq2SeqRegressor`.
+    X : array-like
+        Input of ``predict_quantiles``.
+    y_true : array-like or list of array-like
+        True target sequences.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of every step of each sample.
+
+    Returns
+    -------
+    score : float
+        Minus the mean pinball loss.
+    """
+    levels = _fitted_quantiles(estimator)
+    y_pred = estimator.predict_quantiles(X)
+    return -mean_pinball_loss(y_true, y_pred, quantiles=levels, sample_weight=sample_weight)
+
+
+def interval_coverage_scorer(estimator, X, y_true, sample_weight=None):
+    """:func:`interval_coverage` between the lowest and highest quantile of ``estimator``.
+
+    For reporting (e.g. in ``cross_validate``): compare it with the nominal
+    coverage, the difference of the two levels. A wider interval always
+    covers more, so do not select models by maximising it; use
+    :func:`mean_pinball_loss_scorer` for that.
+
+    Parameters
+    ----------
+    estimator : estimator with ``predict_quantiles`` and ``quantiles``
+        E.g. a fitted :class:`~sklearn_rnn.Seq2SeqRegressor` with at least
+        two quantiles.
+    X : array-like
+        Input of ``predict_quantiles``.
+    y_true : array-like or list of array-like
+        True target sequences.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of every step of each sample.
+
+    Returns
+    -------
+    coverage : float
+        In [0, 1].
+    """
+    levels = _fitted_quantiles(estimator)
+    if len(levels) < 2:
+        raise ValueError("interval_coverage_scorer needs at least two quantiles.")
+    y_pred = estimator.predict_quantiles(X)
+    lower = _quantile_column(y_pred, 0, len(levels))
+    upper = _quantile_column(y_pred, len(levels) - 1, len(levels))
+    return interval_coverage(y_true, lower, upper, sample_weight=sample_weight)

@@ -8,6 +8,15 @@ from sklearn_rnn.modules._encoder import RecurrentEncoder
 _CELLS = {"lstm": nn.LSTMCell, "gru": nn.GRUCell, "rnn": nn.RNNCell}
 
 
+def _sorted_quantiles(out, n_outputs, n_quantiles):
+    """Head outputs ``(..., n_outputs * n_quantiles)`` as ``(..., n_outputs, n_quantiles)``.
+
+    The values of each output are sorted along the last axis, so the
+    quantiles never cross (sorting never increases the pinball loss).
+    """
+    return out.unflatten(-1, (n_outputs, n_quantiles)).sort(dim=-1).values
+
+
 class AlignedSeq2SeqModule(nn.Module):
     """Recurrent encoder with a linear layer on every step: one output per input step.
 
@@ -21,6 +30,9 @@ class AlignedSeq2SeqModule(nn.Module):
         Output values per time step.
     dropout : float, default=0.0
         Dropout between stacked layers and before the output layer.
+    n_quantiles : int, default=None
+        Quantiles predicted for every output (sorted, so they never cross);
+        None for one value per output.
     **encoder_params : dict
         Passed to :class:`RecurrentEncoder`.
 
@@ -37,11 +49,13 @@ class AlignedSeq2SeqModule(nn.Module):
     torch.Size([3, 5, 1])
     """
 
-    def __init__(self, n_outputs, dropout=0.0, **encoder_params):
+    def __init__(self, n_outputs, dropout=0.0, n_quantiles=None, **encoder_params):
         super().__init__()
+        self.n_outputs = n_outputs
+        self.n_quantiles = n_quantiles
         self.encoder = RecurrentEncoder(dropout=dropout, **encoder_params)
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.encoder.output_size, n_outputs)
+        self.head = nn.Linear(self.encoder.output_size, n_outputs * (n_quantiles or 1))
 
     def forward(self, X, lengths):
         """Return the outputs of every step.
@@ -57,8 +71,13 @@ class AlignedSeq2SeqModule(nn.Module):
         -------
         outputs : torch.Tensor of shape (batch, time, n_outputs)
             One output per input step; values at padded steps are meaningless.
+            With ``n_quantiles``: ``(batch, time, n_outputs, n_quantiles)``,
+            increasing along the last axis.
         """
-        return self.head(self.dropout(self.encoder(X, lengths)))
+        out = self.head(self.dropout(self.encoder(X, lengths)))
+        if self.n_quantiles is None:
+            return out
+        return _sorted_quantiles(out, self.n_outputs, self.n_quantiles)
 
 
 class EncoderDecoderModule(nn.Module):
@@ -100,6 +119,13 @@ class EncoderDecoderModule(nn.Module):
         Vocabulary size for token-id input; None for numeric features.
     embedding_dim : int, default=None
         Size of the token embedding.
+    n_quantiles : int, default=None
+        Quantiles predicted for every output (sorted, so they never cross);
+        None for one value per output.
+    point_weights : sequence of float, default=None
+        With ``n_quantiles``: weights of the quantiles (summing to 1) whose
+        weighted sum is the point forecast fed to the next decoder step;
+        None weighs the middle quantile only.
 
     See Also
     --------
@@ -130,9 +156,20 @@ class EncoderDecoderModule(nn.Module):
         vector_input=False,
         num_embeddings=None,
         embedding_dim=None,
+        n_quantiles=None,
+        point_weights=None,
     ):
         super().__init__()
         self.n_outputs = n_outputs
+        self.n_quantiles = n_quantiles
+        if n_quantiles is not None:
+            if point_weights is None:
+                point_weights = [float(i == n_quantiles // 2) for i in range(n_quantiles)]
+            self.register_buffer(
+                "point_weights",
+                torch.as_tensor(point_weights, dtype=torch.float32),
+                persistent=False,
+            )
         self.horizon = horizon
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -160,7 +197,7 @@ class EncoderDecoderModule(nn.Module):
             for i in range(num_layers)
         )
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_size, n_outputs)
+        self.head = nn.Linear(hidden_size, n_outputs * (n_quantiles or 1))
 
     def context(self, X, lengths):
         """Return the context vector of each sample.
@@ -197,7 +234,8 @@ class EncoderDecoderModule(nn.Module):
         Returns
         -------
         outputs : torch.Tensor of shape (batch, horizon, n_outputs)
-            Decoded steps.
+            Decoded steps. With ``n_quantiles``: ``(batch, horizon,
+            n_outputs, n_quantiles)``, increasing along the last axis.
         """
         ctx = self.context(X, lengths)
         batch = ctx.shape[0]
@@ -218,14 +256,17 @@ class EncoderDecoderModule(nn.Module):
                 else:
                     h[i] = cell(inp, h[i])
                 inp = h[i]
-            out = self.head(self.dropout(inp))
+            out = point = self.head(self.dropout(inp))
+            if self.n_quantiles is not None:
+                out = _sorted_quantiles(out, self.n_outputs, self.n_quantiles)
+                point = (out * self.point_weights.to(out.dtype)).sum(-1)
             outputs.append(out)
             if force and t + 1 < self.horizon:
                 if self.teacher_forcing_ratio >= 1:
                     prev = y[:, t]
                 else:
                     keep = torch.rand(batch, 1, device=ctx.device) < self.teacher_forcing_ratio
-                    prev = torch.where(keep, y[:, t], out)
+                    prev = torch.where(keep, y[:, t], point)
             else:
-                prev = out
+                prev = point
         return torch.stack(outputs, dim=1)
