@@ -30,6 +30,15 @@ ESTIMATORS = [
     Seq2SeqRegressor(
         hidden_size=8, max_iter=5, batch_size=32, learning_rate_init=0.02, random_state=0
     ),
+    # quantile forecasts: the median is what predict and score see
+    Seq2SeqRegressor(
+        quantiles=(0.1, 0.5, 0.9),
+        hidden_size=8,
+        max_iter=5,
+        batch_size=32,
+        learning_rate_init=0.02,
+        random_state=0,
+    ),
     SequenceScaler(),
     FromChannelsFirst(),
     BiRNNTagger(
