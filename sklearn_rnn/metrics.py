@@ -472,6 +472,23 @@ def mean_pinball_loss_scorer(estimator, X, y_true, sample_weight=None):
     -------
     score : float
         Minus the mean pinball loss.
+
+    See Also
+    --------
+    mean_pinball_loss : The loss itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import Seq2SeqRegressor
+    >>> from sklearn_rnn.metrics import mean_pinball_loss_scorer
+    >>> from sklearn_rnn.preprocessing import make_windows
+    >>> series = np.sin(np.arange(200) / 2) + np.random.RandomState(0).normal(0, 0.1, 200)
+    >>> X, y = make_windows(series, input_length=12, horizon=3)
+    >>> reg = Seq2SeqRegressor(quantiles=(0.1, 0.5, 0.9), hidden_size=8, max_iter=5,
+    ...                        random_state=0).fit(X, y)
+    >>> bool(mean_pinball_loss_scorer(reg, X, y) < 0)
+    True
     """
     levels = _fitted_quantiles(estimator)
     y_pred = estimator.predict_quantiles(X)
@@ -502,6 +519,23 @@ def interval_coverage_scorer(estimator, X, y_true, sample_weight=None):
     -------
     coverage : float
         In [0, 1].
+
+    See Also
+    --------
+    interval_coverage : The coverage of given bounds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import Seq2SeqRegressor
+    >>> from sklearn_rnn.metrics import interval_coverage_scorer
+    >>> from sklearn_rnn.preprocessing import make_windows
+    >>> series = np.sin(np.arange(200) / 2) + np.random.RandomState(0).normal(0, 0.1, 200)
+    >>> X, y = make_windows(series, input_length=12, horizon=3)
+    >>> reg = Seq2SeqRegressor(quantiles=(0.1, 0.9), hidden_size=8, max_iter=5,
+    ...                        random_state=0).fit(X, y)
+    >>> 0 <= interval_coverage_scorer(reg, X, y) <= 1
+    True
     """
     levels = _fitted_quantiles(estimator)
     if len(levels) < 2:
