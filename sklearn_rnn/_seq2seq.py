@@ -170,7 +170,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         levels, otherwise the median interpolated linearly between the two
         levels around 0.5 (the nearest level when all lie on one side); in
         encoder-decoder mode that same value is fed to the next decoder
-        step. None: one point forecast per step, trained on the squared
+        step. Teacher forcing narrows the intervals learned for the later
+        steps of a horizon; ``teacher_forcing_ratio=0`` calibrates them
+        better. None: one point forecast per step, trained on the squared
         error (the conditional mean).
     teacher_forcing_ratio : float, default=0.5
         Probability, at each decoder step while training, of feeding the
