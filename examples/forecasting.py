@@ -54,10 +54,15 @@ n_train = int(0.8 * len(series))
 # from the last month and adds the level back to its predictions.
 # With ``quantiles`` the model is trained on the pinball loss of each level
 # instead of the squared error, and ``predict`` returns the median.
+# Without teacher forcing the decoder trains on its own forecasts, so the
+# intervals of later months widen as the uncertainty of a 12-month forecast
+# does; early stopping waits 25 epochs, as the pinball loss of three levels
+# improves more slowly than the squared error.
 
 X, y = make_windows(series[:n_train], input_length=INPUT_LENGTH, horizon=HORIZON)
 model = Seq2SeqRegressor(
     quantiles=(0.1, 0.5, 0.9),
+    teacher_forcing_ratio=0.0,
     scaling="last",
     cell="gru",
     hidden_size=32,
@@ -65,6 +70,7 @@ model = Seq2SeqRegressor(
     batch_size=32,
     learning_rate_init=5e-3,
     early_stopping=True,
+    n_iter_no_change=25,
     n_threads=1,
     random_state=0,
 )
