@@ -232,3 +232,14 @@ def test_mean_pinball_loss_by_hand():
     assert mean_pinball_loss(y_true, y_pred, quantiles=(0.25, 0.75)) == pytest.approx(expected)
     with pytest.raises(ValueError, match="strictly increasing"):
         mean_pinball_loss(y_true, y_pred, quantiles=(0.75, 0.25))
+
+
+def test_quantiles_follow_the_level_of_each_window_with_last_scaling():
+    X, y = _noisy_windows(n=300)
+    reg = Seq2SeqRegressor(quantiles=LEVELS, scaling="last", **FAST, random_state=0).fit(X, y)
+    q = reg.predict_quantiles(X[:20])
+    # the model reads each window relative to its last value: a shifted window
+    # gets the same quantiles, shifted
+    np.testing.assert_allclose(reg.predict_quantiles(X[:20] + 1000.0), q + 1000.0, rtol=1e-6)
+    assert np.all(np.diff(q, axis=-1) >= 0)
+    np.testing.assert_allclose(reg.predict(X[:20]), q[..., 1], rtol=1e-6)
