@@ -112,6 +112,8 @@ def _seq2seq_spec(mode):
             batch_size=BATCH,
             max_iter=epochs,
             learning_rate_init=LR,
+            # per feature, as the raw side's ``prepare`` standardises
+            scaling="standard",
             device=device,
             n_threads=n_threads,
             random_state=0,
