@@ -1,7 +1,7 @@
 """Seq2SeqRegressor: sequence -> sequence (aligned or encoder-decoder) and vector -> sequence."""
 
 import numbers
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import torch
@@ -178,6 +178,15 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         Probability, at each decoder step while training, of feeding the
         true previous target instead of the decoder's own prediction
         (encoder-decoder mode only).
+    highway_window : int, default=0
+        Encoder-decoder mode on numeric sequences: the last
+        ``highway_window`` real input steps (all features, as scaled by
+        ``scaling``) also feed one linear layer whose output is added to every
+        decoded step, an autoregressive shortcut beside the recurrent decoder
+        (the "highway" of LSTNet, Lai et al. 2018). Linear structure such as
+        a trend or a seasonal pattern is then learned directly rather than
+        through the recurrent state. Steps before a sequence's start count as
+        zeros. 0 for none.
     cell : {"lstm", "gru", "rnn"}, default="lstm"
         Cell of every recurrent layer: "lstm" or "gru" (gated cells, which
         carry information over many steps) or "rnn", the vanilla cell
@@ -364,6 +373,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
         "quantiles": [None, "array-like"],
         "scaling": [StrOptions({"auto", "standard", "instance", "last", "difference"}), None],
+        "highway_window": [Interval(Integral, 0, None, closed="left")],
     }
 
     def __init__(
@@ -373,6 +383,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         input_type="sequences",
         quantiles=None,
         teacher_forcing_ratio=0.5,
+        highway_window=0,
         cell="lstm",
         hidden_size=64,
         num_layers=1,
@@ -401,6 +412,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         self.input_type = input_type
         self.quantiles = quantiles
         self.teacher_forcing_ratio = teacher_forcing_ratio
+        self.highway_window = highway_window
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -469,9 +481,28 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
                     "input_type='vectors'."
                 )
         self._check_window_scaling()
+        self._check_highway()
         if self.quantiles is not None:
             check_quantiles(self.quantiles)
         return self._fit(X, y, sample_weight)
+
+    def _check_highway(self):
+        """Raise when ``highway_window`` is set where there are no input steps to read."""
+        if not self.highway_window:
+            return
+        where = None
+        if self.mode == "aligned":
+            where = "mode='aligned', whose outputs already read every input step"
+        elif self.input_type == "vectors":
+            where = "input_type='vectors' (a vector has no steps)"
+        elif self.embedding_dim is not None:
+            where = "token ids (embedding_dim is set)"
+        if where is not None:
+            raise ValueError(
+                f"highway_window={self.highway_window} adds a linear map of the last input "
+                f"steps to the decoded steps, which does not apply to {where}. Use "
+                "highway_window=0."
+            )
 
     def _check_window_scaling(self):
         """Raise when ``scaling`` names a per-window form the parameters cannot use."""
@@ -662,6 +693,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             vector_input=self.input_type == "vectors",
             n_quantiles=n_quantiles,
             point_weights=None if levels is None else _median_weights(levels),
+            highway_window=self.highway_window,
             **params,
         )
 

@@ -126,6 +126,13 @@ class EncoderDecoderModule(nn.Module):
         With ``n_quantiles``: weights of the quantiles (summing to 1) whose
         weighted sum is the point forecast fed to the next decoder step;
         None weighs the middle quantile only.
+    highway_window : int, default=0
+        Input steps read by a linear map added to the decoder's outputs (the
+        autoregressive "highway" of LSTNet, Lai et al. 2018): the last
+        ``highway_window`` real steps of every input feature give, through
+        one linear layer, a term added to each decoded step's output, and so
+        to the prediction fed to the next step. Steps before a sequence's
+        start count as zeros. 0 for none.
 
     See Also
     --------
@@ -158,6 +165,7 @@ class EncoderDecoderModule(nn.Module):
         embedding_dim=None,
         n_quantiles=None,
         point_weights=None,
+        highway_window=0,
     ):
         super().__init__()
         self.n_outputs = n_outputs
@@ -198,6 +206,34 @@ class EncoderDecoderModule(nn.Module):
         )
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size, n_outputs * (n_quantiles or 1))
+        self.highway_window = highway_window
+        self.highway = None
+        if highway_window:
+            self.highway = nn.Linear(
+                highway_window * input_size, horizon * n_outputs * (n_quantiles or 1)
+            )
+
+    def highway_terms(self, X, lengths):
+        """Return the linear term of every decoded step (see ``highway_window``).
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size)
+            Padded input sequences.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        terms : torch.Tensor of shape (batch, horizon, n_outputs * n_quantiles)
+            Added to the output layer's values at each step.
+        """
+        k = self.highway_window
+        steps = lengths.to(X.device).view(-1, 1) - k + torch.arange(k, device=X.device)
+        real = (steps >= 0).unsqueeze(-1).to(X.dtype)
+        index = steps.clamp(min=0).unsqueeze(-1).expand(-1, -1, X.shape[-1])
+        last = X.gather(1, index) * real
+        return self.highway(last.flatten(1)).view(X.shape[0], self.horizon, -1)
 
     def context(self, X, lengths):
         """Return the context vector of each sample.
@@ -239,6 +275,7 @@ class EncoderDecoderModule(nn.Module):
         """
         ctx = self.context(X, lengths)
         batch = ctx.shape[0]
+        terms = None if self.highway is None else self.highway_terms(X, lengths)
         h = list(torch.tanh(self.init_state(ctx)).view(batch, self.num_layers, -1).unbind(1))
         c = [torch.zeros_like(s) for s in h] if self.lstm else None
         prev = ctx.new_zeros((batch, self.n_outputs))
@@ -257,6 +294,8 @@ class EncoderDecoderModule(nn.Module):
                     h[i] = cell(inp, h[i])
                 inp = h[i]
             out = point = self.head(self.dropout(inp))
+            if terms is not None:
+                out = point = out + terms[:, t]
             if self.n_quantiles is not None:
                 out = _sorted_quantiles(out, self.n_outputs, self.n_quantiles)
                 point = (out * self.point_weights.to(out.dtype)).sum(-1)

@@ -1,0 +1,116 @@
+"""The linear highway of Seq2SeqRegressor's encoder-decoder (``highway_window``)."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklearn_rnn import Seq2SeqRegressor, load, save
+from sklearn_rnn.modules import EncoderDecoderModule
+
+FAST = dict(hidden_size=8, max_iter=30, batch_size=32, learning_rate_init=0.01, n_threads=1)
+
+
+def _extrapolation(n=300, seed=0):
+    """Windows whose next steps continue each window's straight line."""
+    rng = np.random.RandomState(seed)
+    level, slope = rng.normal(0, 1, (n, 1)), rng.normal(0, 0.5, (n, 1))
+    X = level + slope * np.arange(8) + rng.normal(0, 0.01, (n, 8))
+    y = level + slope * np.arange(8, 14)
+    return X, y
+
+
+def test_highway_learns_a_linear_map_the_small_recurrent_model_misses():
+    # the horizon repeats the first steps of a window of white noise (a seasonal
+    # copy): one linear map of the last 8 steps, but 8 values for a small state to keep
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(400, 8))
+    y = X[:, :6]
+    scores = {
+        window: Seq2SeqRegressor(highway_window=window, scaling="standard", **FAST, random_state=0)
+        .fit(X[:300], y[:300])
+        .score(X[300:], y[300:])
+        for window in (0, 8)
+    }
+    assert scores[8] > 0.95
+    assert scores[0] < 0.8
+
+
+def test_highway_term_is_added_to_every_decoded_step():
+    X, y = _extrapolation(n=50)
+    reg = Seq2SeqRegressor(highway_window=3, **FAST, random_state=0).fit(X, y)
+    before = reg.predict(X)
+    with torch.no_grad():
+        reg.net_.module_.highway.bias.add_(1.0)
+    shifted = reg.predict(X)
+    # a shift of the highway's bias moves every step (on the scale of the targets)
+    assert np.all(np.abs(shifted - before) > 1e-3)
+
+
+def test_highway_reads_the_last_real_steps_and_zeros_before_the_start():
+    torch.manual_seed(0)
+    module = EncoderDecoderModule(
+        n_outputs=1, horizon=2, input_size=2, hidden_size=4, highway_window=4
+    ).eval()
+    short = torch.randn(2, 2)
+    # the same two steps, padded at the end to 5 steps, and as the tail of 4 steps led by zeros
+    padded = torch.cat([short, torch.full((3, 2), 7.0)]).unsqueeze(0)
+    led = torch.cat([torch.zeros(2, 2), short]).unsqueeze(0)
+    with torch.no_grad():
+        a = module.highway_terms(padded, torch.tensor([2]))
+        b = module.highway_terms(led, torch.tensor([4]))
+    torch.testing.assert_close(a, b)
+
+
+def test_ragged_predictions_match_one_at_a_time():
+    rng = np.random.RandomState(1)
+    X = [rng.normal(size=(n, 1)) for n in (3, 9, 6, 12)]
+    y = rng.normal(size=(4, 3))
+    reg = Seq2SeqRegressor(highway_window=5, **FAST, random_state=0).fit(X, y)
+    together = reg.predict(X)
+    alone = np.concatenate([reg.predict([x]) for x in X])
+    np.testing.assert_allclose(together, alone, rtol=1e-5, atol=1e-6)
+
+
+def test_highway_with_quantiles_keeps_them_ordered():
+    X, y = _extrapolation(n=120)
+    reg = Seq2SeqRegressor(highway_window=4, quantiles=(0.1, 0.5, 0.9), **FAST, random_state=0)
+    q = reg.fit(X, y).predict_quantiles(X)
+    assert q.shape == (120, 6, 3)
+    assert np.all(np.diff(q, axis=-1) >= 0)
+
+
+def test_same_random_state_same_predictions_and_save_load(tmp_path):
+    X, y = _extrapolation(n=80)
+    a = Seq2SeqRegressor(highway_window=4, **FAST, random_state=3).fit(X, y)
+    b = Seq2SeqRegressor(highway_window=4, **FAST, random_state=3).fit(X, y)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    save(a, tmp_path / "model")
+    np.testing.assert_array_equal(load(tmp_path / "model").predict(X), a.predict(X))
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(mode="aligned"), "mode='aligned'"),
+        (dict(input_type="vectors"), "input_type='vectors'"),
+        (dict(embedding_dim=4), "token ids"),
+    ],
+)
+def test_highway_where_there_are_no_steps_to_read_raises_before_training(params, match):
+    X, y = _extrapolation(n=20)
+    if params.get("mode") == "aligned":
+        y = X
+    if "embedding_dim" in params:
+        X = np.abs(X * 3).astype(int)
+    reg = Seq2SeqRegressor(highway_window=2, **params, **FAST)
+    with pytest.raises(ValueError, match=match):
+        reg.fit(X, y)
+    assert not hasattr(reg, "net_")
+
+
+@pytest.mark.parametrize("window", [-1, 1.5, "auto"])
+def test_bad_highway_window_is_rejected(window):
+    X, y = _extrapolation(n=20)
+    with pytest.raises(InvalidParameterError, match="highway_window"):
+        Seq2SeqRegressor(highway_window=window, **FAST).fit(X, y)
