@@ -66,7 +66,6 @@ import sklearn
 import torch
 from bench_autoencoder import add_noise, best_pca_denoising, load_split, mse
 from bench_seq2seq import (
-    CONFIG,
     SERIES,
     load_series,
     naive_forecasts,
@@ -96,6 +95,8 @@ DTW_PUBLISHED = {"ACSF1": 0.640, "OSULeaf": 0.591, "PickupGestureWiimoteZ": 0.70
 AUTOENCODER_COMPONENTS = 16
 AUTOENCODER_SIGMA = 0.2
 # --quick: samples kept per split (train, evaluation) and epochs of every network
+# Input windows of the forecasting task: three years of months.
+SEQ2SEQ_INPUT_LENGTH = 36
 QUICK_TRAIN, QUICK_TEST, QUICK_TSC, QUICK_MAX_ITER = 300, 200, 60, 2
 
 
@@ -454,7 +455,7 @@ def run_seq2seq(args):
         horizon, period = config["horizon"], config["period"]
         n_train, origins, truth = split(series, horizon)
         _, seasonal = naive_forecasts(series, origins, horizon, period)
-        X, y, X_test = network_windows(series, n_train, origins, horizon, CONFIG["input_length"])
+        X, y, X_test = network_windows(series, n_train, origins, horizon, SEQ2SEQ_INPUT_LENGTH)
         if args.quick:
             X, y = X[:QUICK_TRAIN], y[:QUICK_TRAIN]
         print(

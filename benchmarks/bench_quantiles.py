@@ -70,7 +70,9 @@ def evaluate(series, n_train, origins, truth, horizon, settings, seed, reference
         Coverage, RMSE of the point model, of the median and (with
         ``reference``) of ``CONFIG``'s point model, and the pinball loss.
     """
-    X, y, X_test = network_windows(series, n_train, origins, horizon, CONFIG["input_length"])
+    X, y, X_test = network_windows(
+        series, n_train, origins, horizon, CONFIG["input_length"], CONFIG.get("min_input_length")
+    )
     params = {**CONFIG["params"], **settings, "random_state": seed}
     point = Seq2SeqRegressor(**params).fit(X, y)
     model = Seq2SeqRegressor(**params, quantiles=QUANTILES).fit(X, y)
