@@ -11,6 +11,7 @@ from torch import nn
 
 from sklearn_rnn._base import BaseRecurrentEstimator
 from sklearn_rnn._compat import Interval, StrOptions, _fit_context
+from sklearn_rnn._frontend import CONV_PARAMETER_CONSTRAINTS, STRIDED
 from sklearn_rnn._runtime import recurrent_work
 from sklearn_rnn._sequences import as_ragged
 from sklearn_rnn.modules import DenseAutoencoderModule, RecurrentAutoencoderModule
@@ -54,7 +55,9 @@ class AutoencoderTransformer(
       whose state after each sequence's last *real* step is mapped to the code,
       and a recurrent decoder of the same shape that reads the code at every
       step and rebuilds the sequence. Padded steps are masked from the loss;
-      padding changes no code.
+      padding changes no code. A convolutional front-end (``conv_filters``)
+      may read the steps before the encoder and shorten them
+      (``conv_stride``); the decoder still rebuilds every step.
 
     Parameters
     ----------
@@ -87,6 +90,22 @@ class AutoencoderTransformer(
         reads each sequence reversed within its own length.
     dropout : float, default=0.0
         Dropout after each dense hidden layer, or between stacked recurrent layers.
+    conv_filters : array-like of int, default=()
+        Output channels of each block of a convolutional front-end that reads
+        the steps of each sequence (numeric features or embedded tokens)
+        before the recurrent layers; ``()`` for none. Each block zeroes the
+        padded steps, then applies a 1-D convolution, a normalisation that
+        ignores padding and a ReLU, so padding never changes a result. Not
+        for feature vectors (a ValueError).
+    conv_kernel_size : int or array-like of int, default=(7, 5, 3)
+        Kernel of each convolution block (an int for all blocks).
+    conv_stride : int, default=1
+        Factor, a power of two, by which the front-end shortens the sequences
+        (the first block strides, later blocks max-pool by 2; each length
+        becomes ``ceil(length / conv_stride)``). Only a network with one
+        output per sequence reads shortened sequences (the encoder of an
+        encoder-decoder or of an autoencoder); with one output per input
+        step it must be 1 (a ValueError otherwise).
     max_iter : int or "auto", default=200
         Number of epochs: an int trains exactly that many (fewer with early
         stopping). "auto" trains until the training loss has not improved by
@@ -205,6 +224,7 @@ class AutoencoderTransformer(
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
         "noise": [StrOptions({"gaussian", "masking"}), None],
         "noise_level": [Interval(Real, 0, None, closed="left")],
+        **CONV_PARAMETER_CONSTRAINTS,
     }
 
     def __init__(
@@ -220,6 +240,9 @@ class AutoencoderTransformer(
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
+        conv_filters=(),
+        conv_kernel_size=(7, 5, 3),
+        conv_stride=1,
         max_iter=200,
         min_steps=None,
         batch_size=64,
@@ -247,6 +270,9 @@ class AutoencoderTransformer(
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.conv_filters = conv_filters
+        self.conv_kernel_size = conv_kernel_size
+        self.conv_stride = conv_stride
         self.max_iter = max_iter
         self.min_steps = min_steps
         self.batch_size = batch_size
@@ -345,6 +371,11 @@ class AutoencoderTransformer(
         return recurrent_work(
             self.batch_size, self.cell, self.hidden_size, in_size, self.bidirectional
         )
+
+    def _conv_layout(self, info):
+        if info["_input_kind"] == "vectors":
+            return None, "a 2-D X is a table of feature vectors (the dense autoencoder)"
+        return STRIDED, None
 
     def _make_module(self, info, target_info):
         noise = dict(noise=self.noise, noise_level=self.noise_level)

@@ -22,6 +22,7 @@ from sklearn_rnn._compat import (
     _check_sample_weight,
     _get_feature_names,
 )
+from sklearn_rnn._frontend import CAUSAL, STRIDED, check_conv, check_conv_layout
 from sklearn_rnn._input import (
     check_input,
     check_token_strings,
@@ -396,6 +397,60 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             params.update(
                 num_embeddings=info["vocabulary_size_"], embedding_dim=self.embedding_dim
             )
+        params.update(self._conv_params(info))
+        return params
+
+    # ------------------------------------------------------ convolutional front-end
+    @property
+    def _has_conv(self):
+        """Whether the estimator has the front-end parameters (``conv_filters``, ...)."""
+        return "conv_filters" in self._parameter_constraints
+
+    def _conv_layout(self, info):
+        """``(layout, reason)``: how the front-end may read the input of a fit.
+
+        ``layout`` is "strided" (one output per sequence: the front-end may
+        shorten the sequences), "same" (one output per step: every step is
+        kept), "causal" (every step kept, each read from the steps up to it)
+        or None (no front-end for this input); ``reason`` is the clause of an
+        error message that says why it is not "strided". ``info`` describes
+        the input (see :meth:`_record_input`).
+        """
+        return STRIDED, None
+
+    def _auto_conv_stride(self, info, filters):
+        """``conv_stride="auto"`` for the input ``info`` and the channels ``filters``."""
+        return 1
+
+    def _conv_settings(self, info, filters=None):
+        """The checked front-end settings of a fit, for its ``_settings``.
+
+        ``filters`` is ``conv_filters`` with an "auto" value resolved (None:
+        the parameter). Raises before training when the front-end or its
+        shortening does not apply to the input (see :meth:`_conv_layout`).
+        """
+        filters = self.conv_filters if filters is None else filters
+        stride = self.conv_stride
+        filters, kernel = check_conv(filters, self.conv_kernel_size, stride)
+        if isinstance(stride, str):  # "auto"
+            stride = self._auto_conv_stride(info, filters)
+        check_conv_layout(filters, stride, *self._conv_layout(info))
+        return {"conv_filters": filters, "conv_kernel_size": kernel, "conv_stride": stride}
+
+    def _conv_params(self, info):
+        """Front-end parameters of the recurrent encoder; none without ``conv_filters``."""
+        if not self._has_conv:
+            return {}
+        filters = self._setting("conv_filters", info)
+        if not len(filters):
+            return {}
+        params = dict(
+            conv_filters=filters,
+            conv_kernel_size=self._setting("conv_kernel_size", info),
+            conv_stride=self._setting("conv_stride", info),
+        )
+        if self._conv_layout(info)[0] == CAUSAL:
+            params["conv_causal"] = True
         return params
 
     def _recurrent_input_size(self, info):
@@ -428,10 +483,10 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         ``data`` is the checked input and ``info`` its description (see
         :meth:`_record_input`). Returns a dict from parameter name to the
         value this fit uses; it is stored as the fitted ``_settings`` and read
-        through :meth:`_setting`. The base has no "auto" parameters of this
-        kind.
+        through :meth:`_setting`. The base resolves the front-end parameters
+        (checked, see :meth:`_conv_settings`) of an estimator that has them.
         """
-        return {}
+        return self._conv_settings(info) if self._has_conv else {}
 
     def _setting(self, name, info=None):
         """The value of parameter ``name`` that a fit used (``info``: that fit's input)."""

@@ -453,7 +453,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             )
         return torch.from_numpy(weights)
 
-    def _embedding_params(self, info):
+    def _encoder_params(self, info):
         params = super()._encoder_params(info)
         if not self._tokens:
             return params
@@ -483,50 +483,13 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             if _is_auto(getattr(self, name))
         }
         filters = auto["conv_filters"] if _is_auto(self.conv_filters) else self.conv_filters
-        filters, kernel = self._check_conv(filters)
-        settings["conv_filters"] = filters
-        settings["conv_kernel_size"] = kernel
-        stride = self.conv_stride
-        if stride == "auto":
-            stride = downsampling_factor(info["_max_length"], AUTO_CONV_STEPS) if filters else 1
-        settings["conv_stride"] = stride
+        settings.update(self._conv_settings(info, filters))
         return settings
 
-    def _check_conv(self, filters):
-        """Validate the front-end parameters; return the channels and kernels as ints."""
-        filters = tuple(int(c) for c in np.asarray(filters, dtype=np.int64).reshape(-1))
-        if any(c < 1 for c in filters):
-            raise ValueError(f"conv_filters must hold positive channel counts; got {filters}.")
-        kernel = self.conv_kernel_size
-        if isinstance(kernel, Integral):
-            kernel = int(kernel)
-        else:
-            kernel = tuple(int(k) for k in np.asarray(kernel, dtype=np.int64).reshape(-1))
-            if len(kernel) < len(filters) or any(k < 1 for k in kernel):
-                raise ValueError(
-                    "conv_kernel_size must be a positive int or hold one positive kernel "
-                    f"size per block of conv_filters={filters}; got {kernel}."
-                )
-        stride = self.conv_stride
-        if stride != "auto" and stride & (stride - 1):
-            raise ValueError(f"conv_stride must be a power of two (1, 2, 4, ...); got {stride}.")
-        if stride != "auto" and stride > 1 and not filters:
-            raise ValueError(
-                f"conv_stride={stride} shortens sequences in the convolutional front-end, "
-                "but conv_filters is empty; give conv_filters or use conv_stride=1."
-            )
-        return filters, kernel
-
-    def _encoder_params(self, info):
-        params = self._embedding_params(info)
-        filters = self._setting("conv_filters", info)
-        if filters:
-            params.update(
-                conv_filters=filters,
-                conv_kernel_size=self._setting("conv_kernel_size", info),
-                conv_stride=self._setting("conv_stride", info),
-            )
-        return params
+    def _auto_conv_stride(self, info, filters):
+        if not filters:
+            return 1
+        return downsampling_factor(info["_max_length"], AUTO_CONV_STEPS)
 
     def _make_module(self, info, target_info):
         return SequenceClassifierModule(

@@ -13,6 +13,7 @@ from torch import nn
 
 from sklearn_rnn._base import BaseRecurrentEstimator
 from sklearn_rnn._compat import Interval, StrOptions, _fit_context
+from sklearn_rnn._frontend import CAUSAL, CONV_PARAMETER_CONSTRAINTS, STRIDED
 from sklearn_rnn._net import TimeOrderedSplit
 from sklearn_rnn._scaling import (
     WINDOW_KINDS,
@@ -156,7 +157,11 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     ----------
     mode : {"encoder_decoder", "aligned"}, default="encoder_decoder"
         Sequence-to-sequence pattern, see above. With ``bidirectional=True``,
-        each aligned output also sees the later input steps.
+        each aligned output also sees the later input steps. In aligned mode
+        the convolutional front-end (``conv_filters``) is causal: each step
+        reads only itself and the ``kernel - 1`` steps before it (left zero
+        padding, each step normalised over its own channels), so no output
+        sees a later input step, in training as at prediction.
     input_type : {"sequences", "vectors"}, default="sequences"
         Whether ``X`` holds sequences (3-D, 2-D univariate or ragged) or one
         feature vector per sample (2-D, ``mode="encoder_decoder"`` only).
@@ -207,6 +212,22 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         :class:`~sklearn_rnn.preprocessing.TokenSequenceVectorizer`); None for
         numeric features. Integer ``X`` with ``embedding_dim=None`` is read as
         numeric features, with a warning.
+    conv_filters : array-like of int, default=()
+        Output channels of each block of a convolutional front-end that reads
+        the steps of each sequence (numeric features or embedded tokens)
+        before the recurrent layers; ``()`` for none. Each block zeroes the
+        padded steps, then applies a 1-D convolution, a normalisation that
+        ignores padding and a ReLU, so padding never changes a result. Not
+        for feature vectors (a ValueError).
+    conv_kernel_size : int or array-like of int, default=(7, 5, 3)
+        Kernel of each convolution block (an int for all blocks).
+    conv_stride : int, default=1
+        Factor, a power of two, by which the front-end shortens the sequences
+        (the first block strides, later blocks max-pool by 2; each length
+        becomes ``ceil(length / conv_stride)``). Only a network with one
+        output per sequence reads shortened sequences (the encoder of an
+        encoder-decoder or of an autoencoder); with one output per input
+        step it must be 1 (a ValueError otherwise).
     max_iter : int or "auto", default=50
         Number of epochs: an int trains exactly that many (fewer with early
         stopping). "auto" trains until the training loss has not improved by
@@ -374,6 +395,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         "quantiles": [None, "array-like"],
         "scaling": [StrOptions({"auto", "standard", "instance", "last", "difference"}), None],
         "highway_window": [Interval(Integral, 0, None, closed="left")],
+        **CONV_PARAMETER_CONSTRAINTS,
     }
 
     def __init__(
@@ -390,6 +412,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         bidirectional=False,
         dropout=0.0,
         embedding_dim=None,
+        conv_filters=(),
+        conv_kernel_size=(7, 5, 3),
+        conv_stride=1,
         max_iter=50,
         min_steps=None,
         batch_size=64,
@@ -419,6 +444,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.embedding_dim = embedding_dim
+        self.conv_filters = conv_filters
+        self.conv_kernel_size = conv_kernel_size
+        self.conv_stride = conv_stride
         self.max_iter = max_iter
         self.min_steps = min_steps
         self.batch_size = batch_size
@@ -527,6 +555,13 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     # ------------------------------------------------------------ input layer
     def _vector_input(self):
         return self.input_type == "vectors"
+
+    def _conv_layout(self, info):
+        if info["_input_kind"] == "vectors":
+            return None, "input_type='vectors' gives one feature vector per sample, without steps"
+        if self.mode == "aligned":
+            return CAUSAL, "mode='aligned' gives one output per input step"
+        return STRIDED, None
 
     def _check_targets(self, y, n, lengths, *, fit):
         """Validate ``y``; return ``(padded (n, T, k) float32, y_lengths, step_scalar)``."""

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklearn_rnn._base import BaseRecurrentEstimator
 from sklearn_rnn._compat import Hidden, Interval, StrOptions, _fit_context
+from sklearn_rnn._frontend import CONV_PARAMETER_CONSTRAINTS, SAME
 from sklearn_rnn._input import holds_strings, is_sequence, is_table, word_key
 from sklearn_rnn._sequences import as_ragged
 from sklearn_rnn._tagging_metrics import flat_accuracy_score
@@ -120,6 +121,22 @@ class BiRNNTagger(BaseRecurrentEstimator):
         Probability of replacing a word by the unknown entry during training
         (word embeddings only), so that the model learns to tag unknown
         words from their characters and context.
+    conv_filters : array-like of int, default=()
+        Output channels of each block of a convolutional front-end that reads
+        the steps of each sequence (numeric features or embedded tokens)
+        before the recurrent layers; ``()`` for none. Each block zeroes the
+        padded steps, then applies a 1-D convolution, a normalisation that
+        ignores padding and a ReLU, so padding never changes a result. Not
+        for feature vectors (a ValueError).
+    conv_kernel_size : int or array-like of int, default=(7, 5, 3)
+        Kernel of each convolution block (an int for all blocks).
+    conv_stride : int, default=1
+        Factor, a power of two, by which the front-end shortens the sequences
+        (the first block strides, later blocks max-pool by 2; each length
+        becomes ``ceil(length / conv_stride)``). Only a network with one
+        output per sequence reads shortened sequences (the encoder of an
+        encoder-decoder or of an autoencoder); with one output per input
+        step it must be 1 (a ValueError otherwise).
     max_iter : int or "auto", default=14
         Number of epochs: an int trains exactly that many (fewer with early
         stopping). "auto" trains until the training loss has not improved by
@@ -251,6 +268,7 @@ class BiRNNTagger(BaseRecurrentEstimator):
             Hidden(StrOptions({"deprecated"})),
         ],
         "word_dropout": [Interval(Real, 0, 1, closed="left")],
+        **CONV_PARAMETER_CONSTRAINTS,
     }
 
     def __init__(
@@ -268,6 +286,9 @@ class BiRNNTagger(BaseRecurrentEstimator):
         max_features=None,
         max_vocabulary_size="deprecated",
         word_dropout=0.2,
+        conv_filters=(),
+        conv_kernel_size=(7, 5, 3),
+        conv_stride=1,
         max_iter=14,
         min_steps=None,
         batch_size=32,
@@ -298,6 +319,9 @@ class BiRNNTagger(BaseRecurrentEstimator):
         self.max_features = max_features
         self.max_vocabulary_size = max_vocabulary_size
         self.word_dropout = word_dropout
+        self.conv_filters = conv_filters
+        self.conv_kernel_size = conv_kernel_size
+        self.conv_stride = conv_stride
         self.max_iter = max_iter
         self.min_steps = min_steps
         self.batch_size = batch_size
@@ -386,6 +410,11 @@ class BiRNNTagger(BaseRecurrentEstimator):
     def _rows(self):
         """Whether the tagger was fitted with one label per row of a 2-D table."""
         return self._input_kind == "vectors"
+
+    def _conv_layout(self, info):
+        if info["_input_kind"] == "vectors":
+            return None, "X is read as rows of one step each (a 2-D X with one label per row)"
+        return SAME, "BiRNNTagger gives one tag per step"
 
     def _max_features(self):
         """``max_features``, or the deprecated ``max_vocabulary_size`` when that is set."""

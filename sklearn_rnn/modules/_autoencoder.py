@@ -237,6 +237,15 @@ class RecurrentAutoencoderModule(nn.Module):
         Corruption of the inputs while training, see :class:`Corruption`.
     noise_level : float, default=0.1
         Strength of the corruption, see :class:`Corruption`.
+    conv_filters : sequence of int, default=()
+        Channels of the blocks of a :class:`ConvFrontEnd` before the
+        recurrent encoder; ``()`` for none. The decoder has none.
+    conv_kernel_size : int or sequence of int, default=(7, 5, 3)
+        Kernel of each convolution block.
+    conv_stride : int, default=1
+        Factor (a power of two) by which the front-end shortens the
+        sequences on the way to the code; the decoder still rebuilds every
+        step.
 
     See Also
     --------
@@ -263,6 +272,9 @@ class RecurrentAutoencoderModule(nn.Module):
         dropout=0.0,
         noise=None,
         noise_level=0.1,
+        conv_filters=(),
+        conv_kernel_size=(7, 5, 3),
+        conv_stride=1,
     ):
         super().__init__()
         stack = dict(
@@ -273,7 +285,13 @@ class RecurrentAutoencoderModule(nn.Module):
             dropout=dropout,
         )
         self.corruption = Corruption(noise, noise_level)
-        self.encoder = RecurrentEncoder(input_size, **stack)
+        self.encoder = RecurrentEncoder(
+            input_size,
+            conv_filters=conv_filters,
+            conv_kernel_size=conv_kernel_size,
+            conv_stride=conv_stride,
+            **stack,
+        )
         self.to_code = nn.Linear(self.encoder.output_size, n_components)
         self.decoder = RecurrentEncoder(n_components, **stack)
         self.output = nn.Linear(self.decoder.output_size, input_size)
@@ -293,7 +311,8 @@ class RecurrentAutoencoderModule(nn.Module):
         codes : torch.Tensor of shape (batch, n_components)
             The code of each sequence, from the state after its last real step.
         """
-        return self.to_code(self.encoder.last_state(self.encoder(X, lengths), lengths))
+        outputs = self.encoder(X, lengths)
+        return self.to_code(self.encoder.last_state(outputs, self.encoder.output_lengths(lengths)))
 
     def decode(self, codes, lengths, n_steps=None):
         """Rebuild sequences of ``lengths`` steps from their codes.

@@ -56,7 +56,7 @@ def batch_invariant_conv1d(conv, x):
     the rounding), so predictions on a subset equal those on the whole.
     """
     (kernel,), (stride,), (padding,) = conv.kernel_size, conv.stride, conv.padding
-    windows = F.pad(x, (padding, padding)).unfold(2, kernel, stride)
+    windows = (F.pad(x, (padding, padding)) if padding else x).unfold(2, kernel, stride)
     batch, channels, steps, _ = windows.shape
     windows = windows.permute(0, 2, 1, 3).reshape(batch * steps, channels * kernel)
     out = windows @ conv.weight.reshape(conv.out_channels, -1).T + conv.bias
@@ -122,6 +122,51 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
         return x * scale[None, :, None] + (self.bias - mean * scale)[None, :, None]
 
 
+class StepLayerNorm(nn.LayerNorm):
+    """Layer normalisation over the channels of each step of channels-first batches.
+
+    Each step is normalised on its own, so no step's output depends on any
+    other step (the normalisation of a causal :class:`ConvFrontEnd`, in
+    training as well as at inference).
+
+    Parameters
+    ----------
+    num_features : int
+        Channels.
+
+    See Also
+    --------
+    MaskedBatchNorm1d : The normalisation over the real steps of a batch.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn.modules._conv import StepLayerNorm
+    >>> norm = StepLayerNorm(3)
+    >>> x, mask = torch.randn(2, 3, 5), torch.ones(2, 5, dtype=torch.bool)
+    >>> norm(x, mask).shape
+    torch.Size([2, 3, 5])
+    """
+
+    def forward(self, x, mask=None):
+        """Normalise every step over its channels.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (batch, channels, time)
+            Channels-first features.
+        mask : torch.Tensor of shape (batch, time), default=None
+            Unused (every step is normalised alone), for the signature of
+            :class:`MaskedBatchNorm1d`.
+
+        Returns
+        -------
+        normalised : torch.Tensor of shape (batch, channels, time)
+            ``x`` normalised and scaled per step.
+        """
+        return super().forward(x.transpose(1, 2)).transpose(1, 2)
+
+
 class ConvFrontEnd(nn.Module):
     """1-D convolution blocks in front of the recurrent layers.
 
@@ -132,6 +177,12 @@ class ConvFrontEnd(nn.Module):
     sequences by that factor (a power of two): the first block strides, each
     later block ends in a max-pool of 2, and the lengths become
     ``ceil(length / stride)``.
+
+    With ``causal=True`` each output step reads only its own and earlier input
+    steps: every convolution pads on the left only (``kernel - 1`` zeros) and
+    each step is normalised over its own channels (:class:`StepLayerNorm`),
+    so no output depends on a later step, in training as at inference. The
+    sequences keep their length (``stride`` must be 1).
 
     Parameters
     ----------
@@ -144,6 +195,9 @@ class ConvFrontEnd(nn.Module):
         is widened to at least ``2 * stride - 1``, so that it reads every step.
     stride : int, default=1
         Factor by which the blocks shorten the sequences (a power of two).
+    causal : bool, default=False
+        Convolve causally (see above); the kernel sizes are then used as
+        given, ``kernel - 1`` earlier steps besides the step itself.
 
     See Also
     --------
@@ -158,10 +212,17 @@ class ConvFrontEnd(nn.Module):
     >>> outputs, lengths = front(torch.randn(3, 20, 2), torch.tensor([20, 9, 4]))
     >>> outputs.shape, lengths.tolist()
     (torch.Size([3, 5, 8]), [5, 3, 1])
+    >>> causal = ConvFrontEnd(2, filters=(8,), kernel_size=3, causal=True)
+    >>> causal(torch.randn(3, 20, 2), torch.tensor([20, 9, 4]))[0].shape
+    torch.Size([3, 20, 8])
     """
 
-    def __init__(self, input_size, filters, kernel_size=(7, 5, 3), stride=1):
+    def __init__(self, input_size, filters, kernel_size=(7, 5, 3), stride=1, causal=False):
         super().__init__()
+        if causal and stride != 1:
+            raise ValueError(
+                f"A causal front-end keeps every step: stride must be 1; got {stride}."
+            )
         filters = tuple(filters)
         n_blocks = len(filters)
         kernels = (kernel_size,) * n_blocks if isinstance(kernel_size, int) else kernel_size
@@ -174,6 +235,7 @@ class ConvFrontEnd(nn.Module):
         self.first_stride = stride // 2**n_pooled
         self.pools = pools
         self.stride = stride
+        self.causal = causal
         self.output_size = filters[-1]
         self.convs = nn.ModuleList()
         self.norms = nn.ModuleList()
@@ -181,11 +243,14 @@ class ConvFrontEnd(nn.Module):
         for i, (channels, kernel) in enumerate(zip(filters, kernels, strict=True)):
             step = self.first_stride if i == 0 else 1
             kernel = max(int(kernel), 2 * step - 1)
-            kernel += 1 - kernel % 2  # odd, so that "same" padding is symmetric
-            self.convs.append(
-                nn.Conv1d(in_channels, channels, kernel, stride=step, padding=kernel // 2)
-            )
-            self.norms.append(MaskedBatchNorm1d(channels))
+            if causal:  # left padding in forward
+                conv = nn.Conv1d(in_channels, channels, kernel)
+                self.norms.append(StepLayerNorm(channels))
+            else:
+                kernel += 1 - kernel % 2  # odd, so that "same" padding is symmetric
+                conv = nn.Conv1d(in_channels, channels, kernel, stride=step, padding=kernel // 2)
+                self.norms.append(MaskedBatchNorm1d(channels))
+            self.convs.append(conv)
             in_channels = channels
 
     def output_lengths(self, lengths):
@@ -224,6 +289,8 @@ class ConvFrontEnd(nn.Module):
         h = X.transpose(1, 2)
         for conv, norm, pool in zip(self.convs, self.norms, self.pools, strict=True):
             h = h * length_mask(lengths, h.shape[2]).unsqueeze(1).to(h.dtype)
+            if self.causal:
+                h = F.pad(h, (conv.kernel_size[0] - 1, 0))
             # training: torch's convolution (fastest); inference: batch-invariant
             h = conv(h) if self.training else batch_invariant_conv1d(conv, h)
             if conv.stride[0] > 1:

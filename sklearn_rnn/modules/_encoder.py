@@ -55,6 +55,9 @@ class RecurrentEncoder(nn.Module):
     conv_stride : int, default=1
         Factor (a power of two) by which the front-end shortens the
         sequences; :meth:`output_lengths` gives the lengths of the outputs.
+    conv_causal : bool, default=False
+        Causal front-end: each step reads only itself and earlier steps
+        (``conv_stride`` must be 1), see :class:`ConvFrontEnd`.
 
     See Also
     --------
@@ -89,6 +92,7 @@ class RecurrentEncoder(nn.Module):
         conv_filters=(),
         conv_kernel_size=(7, 5, 3),
         conv_stride=1,
+        conv_causal=False,
     ):
         super().__init__()
         self.embedding = None
@@ -103,7 +107,9 @@ class RecurrentEncoder(nn.Module):
             input_size = embedding_dim
         self.front = None
         if len(conv_filters):
-            self.front = ConvFrontEnd(input_size, conv_filters, conv_kernel_size, conv_stride)
+            self.front = ConvFrontEnd(
+                input_size, conv_filters, conv_kernel_size, conv_stride, causal=conv_causal
+            )
             input_size = self.front.output_size
         self.embedding_dropout = embedding_dropout
         self.bidirectional = bidirectional

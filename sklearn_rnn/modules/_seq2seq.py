@@ -133,6 +133,15 @@ class EncoderDecoderModule(nn.Module):
         one linear layer, a term added to each decoded step's output, and so
         to the prediction fed to the next step. Steps before a sequence's
         start count as zeros. 0 for none.
+    conv_filters : sequence of int, default=()
+        Channels of the blocks of a :class:`ConvFrontEnd` before the
+        recurrent encoder; ``()`` for none.
+    conv_kernel_size : int or sequence of int, default=(7, 5, 3)
+        Kernel of each convolution block.
+    conv_stride : int, default=1
+        Factor (a power of two) by which the front-end shortens the input
+        sequences; the context is the state after the last real step of the
+        shortened sequence.
 
     See Also
     --------
@@ -166,6 +175,9 @@ class EncoderDecoderModule(nn.Module):
         n_quantiles=None,
         point_weights=None,
         highway_window=0,
+        conv_filters=(),
+        conv_kernel_size=(7, 5, 3),
+        conv_stride=1,
     ):
         super().__init__()
         self.n_outputs = n_outputs
@@ -197,6 +209,9 @@ class EncoderDecoderModule(nn.Module):
                 dropout=dropout,
                 num_embeddings=num_embeddings,
                 embedding_dim=embedding_dim,
+                conv_filters=conv_filters,
+                conv_kernel_size=conv_kernel_size,
+                conv_stride=conv_stride,
             )
             context_size = self.encoder.output_size
         self.init_state = nn.Linear(context_size, num_layers * hidden_size)
@@ -253,7 +268,8 @@ class EncoderDecoderModule(nn.Module):
         """
         if self.vector_input:
             return self.encoder(X[:, 0])
-        return self.encoder.last_state(self.encoder(X, lengths), lengths)
+        outputs = self.encoder(X, lengths)
+        return self.encoder.last_state(outputs, self.encoder.output_lengths(lengths))
 
     def forward(self, X, lengths, y=None):
         """Decode ``horizon`` steps.
