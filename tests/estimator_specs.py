@@ -16,6 +16,9 @@ The bad-input catalogue, the determinism and the persistence tests run over
 - ``scaling``: has the ``scaling`` parameter (numeric input);
 - ``numeric``: rejects strings in ``X`` (the tagger takes token strings);
 - ``components``: has ``n_components``;
+- ``conv``: has the convolutional front-end (``conv_filters``, ...);
+  ``step_outputs``: one output per input step, so the front-end keeps every
+  step (``conv_stride=1``);
 - ``series``: a function that cuts one long series (``make_windows``).
 """
 
@@ -126,35 +129,39 @@ SPECS = [
         partial(LSTMClassifier, **SMALL),
         _labels,
         "predict_proba",
-        frozenset(_NUMERIC_NET | _SCALED | {"y", "labels", "sample_weight", "tokens"}),
+        frozenset(_NUMERIC_NET | _SCALED | {"y", "labels", "sample_weight", "tokens", "conv"}),
     ),
     Spec(
         "Seq2SeqRegressor-aligned",
         partial(Seq2SeqRegressor, mode="aligned", **SMALL),
         _steps,
         "predict",
-        frozenset(_NUMERIC_NET | _SCALED | {"y", "per_step_y", "sample_weight", "tokens"}),
+        frozenset(
+            _NUMERIC_NET
+            | _SCALED
+            | {"y", "per_step_y", "sample_weight", "tokens", "conv", "step_outputs"}
+        ),
     ),
     Spec(
         "Seq2SeqRegressor-encoder_decoder",
         partial(Seq2SeqRegressor, **SMALL),
         _horizon,
         "predict",
-        frozenset(_NUMERIC_NET | _SCALED | {"y", "horizon", "sample_weight", "tokens"}),
+        frozenset(_NUMERIC_NET | _SCALED | {"y", "horizon", "sample_weight", "tokens", "conv"}),
     ),
     Spec(
         "AutoencoderTransformer",
         partial(AutoencoderTransformer, n_components=2, **SMALL),
         None,
         "transform",
-        frozenset(_NUMERIC_NET | {"components"}),
+        frozenset(_NUMERIC_NET | {"components", "conv"}),
     ),
     Spec(
         "BiRNNTagger",
         partial(BiRNNTagger, **SMALL),
         _tags,
         "predict_proba",
-        frozenset(_NET | _SCALED | {"y", "sample_weight", "tokens"}),
+        frozenset(_NET | _SCALED | {"y", "sample_weight", "tokens", "conv", "step_outputs"}),
     ),
     Spec(
         "Seq2SeqClassifier",
@@ -174,3 +181,10 @@ SPECS = [
 ]
 
 NET_SPECS = [s for s in SPECS if "net" in s.caps]
+CONV_SPECS = [s for s in SPECS if "conv" in s.caps]
+
+
+def conv_params(spec):
+    """A small front-end for ``spec``, shortening the sequences where it may."""
+    stride = 1 if "step_outputs" in spec.caps else 2
+    return dict(conv_filters=(3, 3), conv_kernel_size=3, conv_stride=stride)

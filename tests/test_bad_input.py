@@ -366,6 +366,32 @@ CASES = [
     param_case("zero-beam-width", "beam_width", ("token_y",), beam_width=0),
     param_case("unknown-attention", "attention", ("token_y",), attention="cosine"),
     param_case("zero-components", "n_components", ("components",), n_components=0),
+    param_case("conv-zero-stride", "conv_stride", ("conv",), conv_filters=(2,), conv_stride=0),
+    param_case(
+        "conv-stride-not-power-of-two", "power of two", ("conv",), conv_filters=(2,), conv_stride=3
+    ),
+    param_case("conv-zero-channels", "positive channel", ("conv",), conv_filters=(2, 0)),
+    param_case(
+        "conv-kernel-per-block",
+        "one positive kernel",
+        ("conv",),
+        conv_filters=(2, 2),
+        conv_kernel_size=(3,),
+    ),
+    param_case(
+        "conv-stride-without-filters",
+        "conv_filters is empty",
+        ("conv",),
+        conv_filters=(),
+        conv_stride=2,
+    ),
+    param_case(
+        "conv-stride-with-step-outputs",
+        "keep every step",
+        ("conv", "step_outputs"),
+        conv_filters=(2,),
+        conv_stride=2,
+    ),
     # -------------------------------------------------------------- make_windows
     fit_case("series-nan", ValueError, "NaN", SERIES, X=lambda X, y: np.r_[X, np.nan]),
     fit_case("series-strings", ValueError, "numeric", SERIES, X=lambda X, y: np.array(["a"] * 9)),

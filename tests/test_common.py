@@ -39,6 +39,17 @@ ESTIMATORS = [
         learning_rate_init=0.02,
         random_state=0,
     ),
+    # a convolutional front-end that shortens the encoder's input
+    Seq2SeqRegressor(
+        conv_filters=(4,),
+        conv_kernel_size=3,
+        conv_stride=2,
+        hidden_size=8,
+        max_iter=5,
+        batch_size=32,
+        learning_rate_init=0.02,
+        random_state=0,
+    ),
     SequenceScaler(),
     FromChannelsFirst(),
     BiRNNTagger(

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from tests.estimator_specs import NET_SPECS
+from tests.estimator_specs import CONV_SPECS, NET_SPECS, conv_params
 
 # dropout, the validation split and shuffling all draw random numbers
 RANDOM = dict(max_iter=3, dropout=0.3, num_layers=2, early_stopping=True, validation_fraction=0.25)
@@ -23,6 +23,19 @@ def test_same_seed_same_model_other_seed_other_model(spec, layout):
     torch.manual_seed(12345)  # the caller's global state must not matter either
     second = _outputs(spec, X, y, 7)
     other = _outputs(spec, X, y, 8)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert any(not np.allclose(a, c) for a, c in zip(first, other, strict=True))
+
+
+@pytest.mark.parametrize("spec", CONV_SPECS, ids=repr)
+def test_same_seed_same_model_with_the_convolutional_front_end(spec):
+    X, y = spec.data("ragged")
+    params = dict(RANDOM, **conv_params(spec))
+    first, second, other = (
+        spec.out(spec.fit(spec.make(**params, random_state=seed), X, y), X) for seed in (7, 7, 8)
+    )
+    assert spec.make(**params).get_params()["conv_filters"] == (3, 3)
     for a, b in zip(first, second, strict=True):
         np.testing.assert_array_equal(a, b)
     assert any(not np.allclose(a, c) for a, c in zip(first, other, strict=True))

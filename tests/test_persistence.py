@@ -13,7 +13,7 @@ from sklearn.exceptions import NotFittedError
 
 import sklearn_rnn
 from sklearn_rnn import BiRNNTagger, LSTMClassifier, Seq2SeqRegressor
-from tests.estimator_specs import NET_SPECS, SMALL, SPECS
+from tests.estimator_specs import CONV_SPECS, NET_SPECS, SMALL, SPECS, conv_params
 
 ESTIMATOR_SPECS = [s for s in SPECS if "estimator" in s.caps]
 
@@ -54,6 +54,19 @@ def test_load_gives_identical_predictions_params_and_attributes(spec, layout, tm
     _assert_same_value(loaded.get_params(), est.get_params())
     fitted = {k: v for k, v in vars(est).items() if k != "net_"}
     _assert_same_value({k: v for k, v in vars(loaded).items() if k != "net_"}, fitted)
+    _assert_same_output(spec.out(loaded, X), spec.out(est, X))
+
+
+@pytest.mark.parametrize("spec", CONV_SPECS, ids=repr)
+def test_convolutional_front_end_comes_back(spec, tmp_path):
+    X, y = spec.data("ragged")
+    est = spec.fit(spec.make(**conv_params(spec)), X, y)
+    sklearn_rnn.save(est, tmp_path)
+    loaded = sklearn_rnn.load(tmp_path)
+    assert loaded._settings["conv_filters"] == (3, 3)
+    front = loaded.net_.module_.encoder.front
+    assert front.stride == conv_params(spec)["conv_stride"]
+    assert front.causal == (spec.name == "Seq2SeqRegressor-aligned")
     _assert_same_output(spec.out(loaded, X), spec.out(est, X))
 
 
