@@ -442,7 +442,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         if not self._has_conv:
             return {}
         filters = self._setting("conv_filters", info)
-        if not len(filters):
+        # "auto" unresolved: a model fitted before the front-end existed had none
+        if isinstance(filters, str) or not len(filters):
             return {}
         params = dict(
             conv_filters=filters,
