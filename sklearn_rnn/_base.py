@@ -193,6 +193,10 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         """Whether the parameters ask for ``X`` as a table of feature vectors."""
         return False
 
+    def _allows_nan(self, reset):
+        """Whether numeric ``X`` may hold NaN, for :meth:`_input_scaling` to check and fill."""
+        return False
+
     # ------------------------------------------------------------ input layer
     @property
     def _tokens(self):
@@ -220,7 +224,10 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         else:
             vectors = self._input_kind == "vectors"
         padded, lengths, layout = check_input(
-            X, vectors=vectors or self._tables_are_vectors, tokens=self._tokens and not vectors
+            X,
+            vectors=vectors or self._tables_are_vectors,
+            tokens=self._tokens and not vectors,
+            allow_nan=self._allows_nan(reset),
         )
         table = layout == "table"
         self._check_vector_layout(vectors, table, reset=reset)

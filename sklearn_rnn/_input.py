@@ -83,7 +83,7 @@ def is_table(X):
     return isinstance(X, np.ndarray) and X.ndim == 2
 
 
-def check_input(X, *, vectors=False, tokens=False):
+def check_input(X, *, vectors=False, tokens=False, allow_nan=False):
     """Validate numeric ``X``; return ``(padded, lengths, layout)``.
 
     Parameters
@@ -97,6 +97,8 @@ def check_input(X, *, vectors=False, tokens=False):
         as sequences; the caller decides whether they are allowed.
     tokens : bool, default=False
         Whether ``X`` holds token ids (ignored for feature vectors).
+    allow_nan : bool, default=False
+        Let NaN through (the caller checks where they are).
 
     Returns
     -------
@@ -108,7 +110,9 @@ def check_input(X, *, vectors=False, tokens=False):
     layout : {"table", "array", "ragged"}
         The layout of ``X`` (see :func:`~sklearn_rnn._sequences.check_sequences`).
     """
-    padded, lengths, layout = check_sequences(X, tokens=tokens and not vectors)
+    padded, lengths, layout = check_sequences(
+        X, tokens=tokens and not vectors, allow_nan=allow_nan
+    )
     if padded.ndim == 3 and layout != "table":
         _warn_if_transposed(padded.shape[1], padded.shape[2], layout)
     if vectors and layout == "table":

@@ -8,6 +8,8 @@ of inputs on the fly (``scaling="standard"``, ``"instance"``, and the
 per-window forms ``"last"`` and ``"difference"`` of
 :class:`~sklearn_rnn.Seq2SeqRegressor`); :func:`window_statistics` gives the
 per-window offset and scale that the regressor also applies to its targets.
+:class:`FutureCovariateScaling` extends a scaling to sequences that end with
+the horizon's covariates known in advance.
 """
 
 import numpy as np
@@ -17,6 +19,7 @@ __all__ = [
     "INSTANCE_RELATIVE_FLOOR",
     "WINDOW_KINDS",
     "BatchScaling",
+    "FutureCovariateScaling",
     "is_constant",
     "real_step_moments",
     "standard_scaling",
@@ -299,3 +302,78 @@ class BatchScaling:
         if self.mean is not None:
             out = out.sub_(self.mean).div_(self.scale)
         return torch.where(real, out, 0.0)
+
+
+class FutureCovariateScaling:
+    """Scale a batch of sequences that end with the horizon's future covariates.
+
+    Each sequence holds ``length - horizon`` input steps, then ``horizon``
+    future steps in which only the ``columns`` (covariates known in
+    advance) carry values. The input steps are scaled by ``inner`` as
+    sequences of their own, so per-window statistics come from them only.
+    The future values of ``columns`` get the same transform with the same
+    statistics: "standard" and "instance" standardise them by the mean and
+    scale of their column, "last" subtracts the column's value at the last
+    input step (then standardises as the inputs), and "difference" continues
+    the first differences (the first future step less the last input step).
+    The other columns of the future steps become 0.
+
+    Parameters
+    ----------
+    inner : BatchScaling or None
+        The scaling of the input steps; None leaves every value as it is.
+    horizon : int
+        Future steps at the end of every sequence.
+    columns : sequence of int
+        The columns known in advance.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn._scaling import BatchScaling, FutureCovariateScaling
+    >>> X = torch.tensor([[[1.0, 10.0], [3.0, 20.0], [0.0, 40.0]]])
+    >>> scaling = FutureCovariateScaling(BatchScaling("last"), horizon=1, columns=[1])
+    >>> scaling(X, torch.tensor([3])).tolist()
+    [[[-2.0, -10.0], [0.0, 0.0], [0.0, 20.0]]]
+    """
+
+    def __init__(self, inner, horizon, columns):
+        self.inner = inner
+        self.horizon = int(horizon)
+        self.columns = [int(c) for c in columns]
+
+    @property
+    def kind(self):
+        """str or None : The kind of the inner scaling."""
+        return None if self.inner is None else self.inner.kind
+
+    def _future_values(self, X, inputs):
+        """``columns`` of ``X`` at every step, transformed as the inputs of ``inner``."""
+        values = X[..., self.columns]
+        kind = self.kind
+        if kind is None:
+            return values
+        if kind == "instance":
+            mean, std = window_statistics(values, inputs, "instance")
+            return ((values.double() - mean) / std).to(X.dtype)
+        if kind == "last":
+            offset, _ = window_statistics(values, inputs, "last")
+            values = values - offset.to(X.dtype)
+        elif kind == "difference":
+            values = torch.cat([torch.zeros_like(values[:, :1]), values.diff(dim=1)], dim=1)
+        if self.inner.mean is None:
+            return values
+        return (values - self.inner.mean[self.columns]) / self.inner.scale[self.columns]
+
+    def __call__(self, X, lengths):
+        """``X`` (a float batch, ``(batch, time, features)``) scaled; a new tensor."""
+        lengths = lengths.to(X.device)
+        inputs = lengths - self.horizon
+        out = X.clone() if self.inner is None else self.inner(X, inputs)
+        steps = torch.arange(X.shape[1], device=X.device)[None, :]
+        future = ((steps >= inputs[:, None]) & (steps < lengths[:, None]))[..., None]
+        out = torch.where(future, 0.0, out)
+        out[..., self.columns] = torch.where(
+            future, self._future_values(X, inputs), out[..., self.columns]
+        )
+        return out

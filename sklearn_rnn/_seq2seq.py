@@ -18,11 +18,12 @@ from sklearn_rnn._net import TimeOrderedSplit
 from sklearn_rnn._scaling import (
     WINDOW_KINDS,
     BatchScaling,
+    FutureCovariateScaling,
     standard_scaling,
     window_moments,
     window_statistics,
 )
-from sklearn_rnn._sequences import as_ragged, check_sequences
+from sklearn_rnn._sequences import SequenceData, as_ragged, check_sequences
 from sklearn_rnn.metrics import check_quantiles, sequence_r2_score
 from sklearn_rnn.modules import AlignedSeq2SeqModule, EncoderDecoderModule
 
@@ -393,6 +394,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         "input_type": [StrOptions({"sequences", "vectors"})],
         "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
         "quantiles": [None, "array-like"],
+        "future_covariates": [None, "array-like"],
         "scaling": [StrOptions({"auto", "standard", "instance", "last", "difference"}), None],
         "highway_window": [Interval(Integral, 0, None, closed="left")],
         **CONV_PARAMETER_CONSTRAINTS,
@@ -404,6 +406,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         mode="encoder_decoder",
         input_type="sequences",
         quantiles=None,
+        future_covariates=None,
         teacher_forcing_ratio=0.5,
         highway_window=0,
         cell="lstm",
@@ -436,6 +439,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         self.mode = mode
         self.input_type = input_type
         self.quantiles = quantiles
+        self.future_covariates = future_covariates
         self.teacher_forcing_ratio = teacher_forcing_ratio
         self.highway_window = highway_window
         self.cell = cell
@@ -510,6 +514,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
                 )
         self._check_window_scaling()
         self._check_highway()
+        self._future_covariate_columns()
         if self.quantiles is not None:
             check_quantiles(self.quantiles)
         return self._fit(X, y, sample_weight)
@@ -552,6 +557,45 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
                 "scaling='instance', 'standard' or None."
             )
 
+    def _future_covariate_columns(self, n_features=None):
+        """``future_covariates`` as a list of int, checked (against ``n_features`` if given)."""
+        if self.future_covariates is None:
+            return None
+        where = None
+        if self.mode == "aligned":
+            where = "mode='aligned' (it has no horizon after the input)"
+        elif self.input_type == "vectors":
+            where = "input_type='vectors' (a vector has no time steps to extend)"
+        elif self.embedding_dim is not None:
+            where = "token ids (embedding_dim is set)"
+        if where is not None:
+            raise ValueError(
+                "future_covariates feeds input columns known in advance to the decoder of "
+                f"mode='encoder_decoder' on numeric sequences, not to {where}. Set "
+                "future_covariates=None, or give their values as ordinary input features."
+            )
+        columns = np.asarray(self.future_covariates, dtype=object).ravel().tolist()
+        bad = [c for c in columns if not isinstance(c, numbers.Integral) or isinstance(c, bool)]
+        if bad or not columns:
+            raise ValueError(
+                "future_covariates must be a non-empty list of column indices (int) of X, "
+                f"got {self.future_covariates!r}."
+            )
+        columns = [int(c) for c in columns]
+        if len(set(columns)) != len(columns):
+            raise ValueError(f"future_covariates repeats a column: {columns}.")
+        if n_features is not None and not all(0 <= c < n_features for c in columns):
+            raise ValueError(
+                f"future_covariates={columns} names a column out of range: X has "
+                f"{n_features} feature(s) per step, columns 0 to {n_features - 1}."
+            )
+        if min(columns) < 0:
+            raise ValueError(
+                f"future_covariates={columns} holds a negative index; give column "
+                "positions from 0."
+            )
+        return columns
+
     # ------------------------------------------------------------ input layer
     def _vector_input(self):
         return self.input_type == "vectors"
@@ -562,6 +606,61 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         if self.mode == "aligned":
             return CAUSAL, "mode='aligned' gives one output per input step"
         return STRIDED, None
+
+    def _future_columns(self, reset):
+        """The future covariate columns of this fit (``reset``) or of the fitted model."""
+        if reset:
+            return None if self.future_covariates is None else self._future_covariate_columns()
+        return getattr(self, "_future_covariates", None)
+
+    def _allows_nan(self, reset):
+        return self._future_columns(reset) is not None
+
+    def _input_part(self, data, horizon, columns):
+        """The input steps of sequences that end with ``horizon`` future steps.
+
+        Checks that every sequence is long enough and that NaN lies only in
+        the columns other than ``columns`` of the future steps; replaces
+        those NaN by 0 (in a new tensor ``data.X``). Returns a
+        :class:`SequenceData` of the same ``X`` with the input lengths.
+        """
+        lengths = data.lengths
+        short = np.flatnonzero(lengths <= horizon)
+        if len(short):
+            i = short[0]
+            raise ValueError(
+                f"With future_covariates, each sequence of X ends with the {horizon} steps "
+                "of the horizon, which hold the future covariate values, after at least "
+                f"one input step; X[{i}] has only {lengths[i]} steps ({len(short)} "
+                f"sequence(s) have at most {horizon}). Extend each input window by the "
+                "horizon's covariate values, e.g. with make_windows(..., "
+                "future_covariates=...) or last_windows(..., future_covariates=..., "
+                "future_values=...)."
+            )
+        nan = torch.isnan(data.X)
+        if nan.any():
+            steps = torch.arange(data.X.shape[1])[None, :]
+            lengths_t = data.lengths_t[:, None]
+            future = (steps >= lengths_t - horizon) & (steps < lengths_t)
+            if (nan & ~future[..., None]).any():
+                raise ValueError(
+                    "Input X contains NaN in the input steps. Remove or impute missing "
+                    "values; NaN may only fill the columns other than future_covariates "
+                    "in the last horizon steps of each sequence."
+                )
+            if nan[..., columns].any():
+                raise ValueError(
+                    "Input X contains NaN in a future_covariates column of the horizon; "
+                    "the values of future_covariates must be known for every step of the "
+                    "horizon."
+                )
+            data.X = torch.where(nan, 0.0, data.X)
+        return SequenceData(data.X, lengths - horizon)
+
+    def _future_scaling(self, data, kind, info, horizon, columns, reset):
+        """The :class:`FutureCovariateScaling` of ``data``, its statistics from the input steps."""
+        inner = self._sequence_scaling(self._input_part(data, horizon, columns), kind, info, reset)
+        return FutureCovariateScaling(inner, horizon, columns)
 
     def _check_targets(self, y, n, lengths, *, fit):
         """Validate ``y``; return ``(padded (n, T, k) float32, y_lengths, step_scalar)``."""
@@ -614,6 +713,21 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         return AUTO_SCALING if sequences else "standard"
 
     def _input_scaling(self, data, kind, info, reset):
+        """The per-batch scaling of ``X``; see :meth:`_sequence_scaling`.
+
+        With future covariates, the input steps give the statistics (see
+        :meth:`_future_scaling`); at fit that waits for the horizon, which
+        ``y`` gives (:meth:`_encode_targets`).
+        """
+        columns = self._future_columns(reset)
+        if columns is None:
+            return self._sequence_scaling(data, kind, info, reset)
+        if reset:
+            info["_scaling"] = self._scaling_form(kind, reset)
+            return None
+        return self._future_scaling(data, kind, info, self.horizon_, columns, reset)
+
+    def _sequence_scaling(self, data, kind, info, reset):
         """The per-batch scaling of ``X``; "last" and "difference" standardise afterwards.
 
         The statistics of the per-window values come from the training
@@ -648,12 +762,16 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
 
         Sets ``data.scaling`` and returns the fitted input attributes it replaces.
         """
+        future = data.scaling if isinstance(data.scaling, FutureCovariateScaling) else None
         if self.warm_start and hasattr(self, "net_") and hasattr(self, "_x_mean"):
             mean, scale = self._x_mean, self._x_scale
         else:
-            mean, scale = standard_scaling(data.X.numpy(), data.lengths)
+            lengths = data.lengths if future is None else data.lengths - future.horizon
+            mean, scale = standard_scaling(data.X.numpy(), lengths)
             mean, scale = mean.astype(np.float32), scale.astype(np.float32)
         data.scaling = BatchScaling("standard", mean, scale)
+        if future is not None:
+            data.scaling = FutureCovariateScaling(data.scaling, future.horizon, future.columns)
         return {"_scaling": "standard", "_x_mean": mean, "_x_scale": scale}
 
     def _target_window(self, data):
@@ -668,12 +786,22 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
 
     def _window_statistics(self, data, kind, n_outputs):
         """float64 ``(offset, scale)`` of shape ``(n, 1, n_outputs)`` of each window."""
-        offset, scale = window_statistics(data.X, data.lengths_t, kind)
+        lengths = data.lengths_t
+        if isinstance(data.scaling, FutureCovariateScaling):  # the input steps only
+            lengths = lengths - data.scaling.horizon
+        offset, scale = window_statistics(data.X, lengths, kind)
         return (v[:, :, :n_outputs].cpu().numpy() for v in (offset, scale))
 
     # ----------------------------------------------------------------- hooks
     def _encode_targets(self, y, data):
         padded, y_lengths, step_scalar = self._check_targets(y, len(data), data.lengths, fit=True)
+        columns = None
+        if self.future_covariates is not None:
+            columns = self._future_covariate_columns(data.X.shape[2])
+        future = {"_future_covariates": columns}
+        if columns is not None:
+            horizon = int(y_lengths[0])
+            data.scaling = self._future_scaling(data, "sequences", future, horizon, columns, True)
         window = self._target_window(data)
         fallback = {}
         if window is not None and padded.shape[2] > data.X.shape[2] and self.scaling == "auto":
@@ -703,6 +831,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             "_y_window": window,
             "_y_step_scalar": step_scalar,
             "_y_one_dim": _is_one_dim(y),
+            **future,
             **fallback,
             "_quantiles": None if self.quantiles is None else check_quantiles(self.quantiles),
         }
@@ -729,6 +858,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             n_quantiles=n_quantiles,
             point_weights=None if levels is None else _median_weights(levels),
             highway_window=self.highway_window,
+            future_covariates=target_info.get("_future_covariates"),
             **params,
         )
 

@@ -210,13 +210,19 @@ def holds_integers(X):
 _FINITE_CHUNK = 2**24
 
 
-def _check_finite(a, name):
+def _check_finite(a, name, allow_nan=False):
     if a.dtype.kind != "f" or a.size == 0:
         return
     rows = max(1, _FINITE_CHUNK // max(1, a.size // len(a)))
     for start in range(0, len(a), rows):
         part = a[start : start + rows]
         if not np.isfinite(part).all():
+            if allow_nan:
+                if np.isinf(part).any():
+                    raise ValueError(
+                        f"Input {name} contains infinity or a value too large for float32."
+                    )
+                continue
             if np.isnan(part).any():
                 raise ValueError(f"Input {name} contains NaN. Remove or impute missing values.")
             raise ValueError(f"Input {name} contains infinity or a value too large for float32.")
@@ -519,7 +525,7 @@ def _is_nested_regular_list(X):
     return a.ndim >= 2 and a.shape[0] == len(X)
 
 
-def check_sequences(X, *, tokens=False, name="X"):
+def check_sequences(X, *, tokens=False, name="X", allow_nan=False):
     """Validate sequences and return them padded, with their lengths.
 
     Parameters
@@ -536,6 +542,9 @@ def check_sequences(X, *, tokens=False, name="X"):
         length is then the number of ids before it.
     name : str, default="X"
         Name used in error messages.
+    allow_nan : bool, default=False
+        Let NaN through in numeric sequences (the caller checks where they
+        are); infinite values are still rejected.
 
     Returns
     -------
@@ -619,7 +628,7 @@ def check_sequences(X, *, tokens=False, name="X"):
                 padded = np.array(a, dtype=np.float32, copy=not a.flags.writeable or None)
             if padded.ndim == 2:
                 padded = padded[:, :, None]
-            _check_finite(padded, name)
+            _check_finite(padded, name, allow_nan)
         lengths = np.full(a.shape[0], a.shape[1], dtype=np.int64)
         if tokens:
             real = _padding_lengths(padded, name)
@@ -631,5 +640,5 @@ def check_sequences(X, *, tokens=False, name="X"):
     seqs = _ragged_to_list(X, name, tokens)
     padded, lengths = _pad(seqs, tokens)
     if not tokens:
-        _check_finite(padded, name)
+        _check_finite(padded, name, allow_nan)
     return padded, lengths, "ragged"

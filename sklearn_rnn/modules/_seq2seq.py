@@ -90,7 +90,9 @@ class EncoderDecoderModule(nn.Module):
     recurrent cells; at step ``t`` its input is the target of step ``t - 1``
     with probability ``teacher_forcing_ratio`` while training (teacher
     forcing), and otherwise its own prediction of step ``t - 1`` (always
-    at inference). The input of the first step is zero.
+    at inference). The input of the first step is zero. With
+    ``future_covariates``, step ``t`` also gets the values of those input
+    columns known in advance for it (see :meth:`split_future`).
 
     Parameters
     ----------
@@ -142,6 +144,12 @@ class EncoderDecoderModule(nn.Module):
         Factor (a power of two) by which the front-end shortens the input
         sequences; the context is the state after the last real step of the
         shortened sequence.
+    future_covariates : sequence of int, default=None
+        Input columns whose values are known in advance for the horizon.
+        Each input sequence then ends with ``horizon`` more steps: the
+        encoder reads the steps before them, and decoder step ``t`` gets
+        these columns at step ``length - horizon + t``. None: every step
+        is read by the encoder.
 
     See Also
     --------
@@ -178,8 +186,16 @@ class EncoderDecoderModule(nn.Module):
         conv_filters=(),
         conv_kernel_size=(7, 5, 3),
         conv_stride=1,
+        future_covariates=None,
     ):
         super().__init__()
+        if future_covariates is not None and vector_input:
+            raise ValueError("future_covariates needs input sequences, not vectors.")
+        self.future_covariates = None
+        n_future = 0
+        if future_covariates is not None:
+            self.future_covariates = [int(c) for c in future_covariates]
+            n_future = len(self.future_covariates)
         self.n_outputs = n_outputs
         self.n_quantiles = n_quantiles
         if n_quantiles is not None:
@@ -215,8 +231,9 @@ class EncoderDecoderModule(nn.Module):
             )
             context_size = self.encoder.output_size
         self.init_state = nn.Linear(context_size, num_layers * hidden_size)
+        first_input = n_outputs + context_size + n_future
         self.cells = nn.ModuleList(
-            _CELLS[cell](n_outputs + context_size if i == 0 else hidden_size, hidden_size)
+            _CELLS[cell](first_input if i == 0 else hidden_size, hidden_size)
             for i in range(num_layers)
         )
         self.dropout = nn.Dropout(dropout)
@@ -271,13 +288,43 @@ class EncoderDecoderModule(nn.Module):
         outputs = self.encoder(X, lengths)
         return self.encoder.last_state(outputs, self.encoder.output_lengths(lengths))
 
+    def split_future(self, X, lengths):
+        """Split sequences that end with the horizon's future covariates.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size)
+            Padded sequences, each ending with ``horizon`` future steps.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence, future steps included.
+
+        Returns
+        -------
+        X : torch.Tensor of shape (batch, time - horizon, input_size)
+            The input steps, every later step zero.
+        lengths : torch.Tensor of shape (batch,)
+            Input steps of each sequence (``lengths - horizon``).
+        future : torch.Tensor of shape (batch, horizon, len(future_covariates))
+            The ``future_covariates`` columns of the future steps.
+        """
+        inputs = lengths - self.horizon
+        at = inputs.to(X.device)[:, None]
+        steps = torch.arange(self.horizon, device=X.device)[None, :]
+        rows = torch.arange(X.shape[0], device=X.device)[:, None]
+        future = X[rows, at + steps][..., self.future_covariates]
+        X = X[:, : X.shape[1] - self.horizon]
+        before = torch.arange(X.shape[1], device=X.device)[None, :] < at
+        return torch.where(before[..., None], X, 0.0), inputs, future
+
     def forward(self, X, lengths, y=None):
         """Decode ``horizon`` steps.
 
         Parameters
         ----------
         X : torch.Tensor of shape (batch, time, input_size) or (batch, time)
-            Padded input sequences (or vectors as ``(batch, 1, input_size)``).
+            Padded input sequences (or vectors as ``(batch, 1, input_size)``);
+            with ``future_covariates``, each ending with the ``horizon``
+            future steps.
         lengths : torch.Tensor of shape (batch,)
             Real length of each sequence.
         y : torch.Tensor of shape (batch, horizon, n_outputs), default=None
@@ -289,6 +336,9 @@ class EncoderDecoderModule(nn.Module):
             Decoded steps. With ``n_quantiles``: ``(batch, horizon,
             n_outputs, n_quantiles)``, increasing along the last axis.
         """
+        future = None
+        if self.future_covariates is not None:
+            X, lengths, future = self.split_future(X, lengths)
         ctx = self.context(X, lengths)
         batch = ctx.shape[0]
         terms = None if self.highway is None else self.highway_terms(X, lengths)
@@ -300,7 +350,7 @@ class EncoderDecoderModule(nn.Module):
             y = y.to(ctx.device, ctx.dtype)
         outputs = []
         for t in range(self.horizon):
-            inp = torch.cat([prev, ctx], dim=1)
+            inp = torch.cat([prev, ctx] if future is None else [prev, ctx, future[:, t]], dim=1)
             for i, cell in enumerate(self.cells):
                 if i:
                     inp = self.dropout(inp)
