@@ -83,7 +83,7 @@ def _as_tables(series):
     return tables, names, True
 
 
-def _target_columns(targets, names, n_columns):
+def _target_columns(targets, names, n_columns, what="target"):
     if targets is None:
         return list(range(n_columns))
     single = isinstance(targets, (str, Integral))
@@ -92,15 +92,32 @@ def _target_columns(targets, names, n_columns):
     for t in targets:
         if isinstance(t, Integral) and not isinstance(t, bool):
             if not 0 <= t < n_columns:
-                raise ValueError(f"target column {t} is out of range for {n_columns} columns.")
+                raise ValueError(f"{what} column {t} is out of range for {n_columns} columns.")
             cols.append(int(t))
         elif names is not None and t in names:
             cols.append(names.index(t))
         else:
-            raise ValueError(f"target column {t!r} is not a column of the series.")
+            raise ValueError(f"{what} column {t!r} is not a column of the series.")
     if not cols:
-        raise ValueError("targets is empty; name at least one target column.")
+        raise ValueError(f"{what}s is empty; name at least one {what} column.")
     return cols
+
+
+def _covariate_columns(future_covariates, names, n_columns):
+    """Positions of the ``future_covariates`` columns; None when not given."""
+    if future_covariates is None:
+        return None
+    cols = _target_columns(future_covariates, names, n_columns, "future_covariate")
+    if len(set(cols)) != len(cols):
+        raise ValueError(f"future_covariates repeats a column: {cols}.")
+    return cols
+
+
+def _extended(window, future, columns):
+    """``window`` followed by the ``future`` values of ``columns``, NaN elsewhere."""
+    extension = np.full((len(future), window.shape[1]), np.nan)
+    extension[:, columns] = future
+    return np.concatenate([window, extension])
 
 
 def _check_lengths(input_length, min_input_length, **others):
@@ -142,6 +159,7 @@ def make_windows(
     targets=None,
     stride=1,
     min_input_length=None,
+    future_covariates=None,
     return_groups=False,
 ):
     """Cut one series, or many of different lengths, into input windows and targets.
@@ -184,6 +202,14 @@ def make_windows(
         ``input_length + horizon`` still give windows. ``X`` is then ragged
         when any window is shorter. None: ``input_length`` (every window
         full).
+    future_covariates : int, str, list or None, default=None
+        Columns (positions, or names of the DataFrames' columns) whose
+        values are known in advance, such as calendar features or planned
+        prices (encoder-decoder only). Each input window is then followed by
+        ``horizon`` more steps holding the values of these columns over the
+        window's horizon, the other columns NaN: the ``X`` of a
+        :class:`~sklearn_rnn.Seq2SeqRegressor` with ``future_covariates``
+        set to the same positions. None: windows of ``input_length`` steps.
     return_groups : bool, default=False
         Also return which series each window comes from.
 
@@ -192,7 +218,8 @@ def make_windows(
     X : ndarray of shape (n_windows, input_length, n_features)
         Input windows, oldest step first; a 1-D object array of
         ``(length_i, n_features)`` arrays when windows have different
-        lengths (``min_input_length``).
+        lengths (``min_input_length``). With ``future_covariates``, each
+        window has ``horizon`` more steps.
     y : ndarray of shape (n_windows, n_steps) or (n_windows, n_steps, n_targets)
         Targets (2-D when there is one target column); ``n_steps`` is
         ``horizon`` (encoder-decoder) or the window's length (aligned, a
@@ -244,14 +271,34 @@ def make_windows(
     ((5, 3, 1), [0, 0, 1, 0, 1])
     >>> X[-1, :, 0], y[-1]
     (array([101., 102., 103.]), array([104.]))
+
+    A covariate known in advance (column 1) extends each window over the
+    horizon:
+
+    >>> series = np.c_[np.arange(6.0), 10 * np.arange(6.0)]
+    >>> X, y = make_windows(series, input_length=3, horizon=2, targets=0, future_covariates=[1])
+    >>> X[0]
+    array([[ 0.,  0.],
+           [ 1., 10.],
+           [ 2., 20.],
+           [nan, 30.],
+           [nan, 40.]])
+    >>> y[0]
+    array([3., 4.])
     """
     if mode not in ("encoder_decoder", "aligned"):
         raise ValueError(f"mode={mode!r} is not supported; use 'encoder_decoder' or 'aligned'.")
+    if future_covariates is not None and mode != "encoder_decoder":
+        raise ValueError(
+            "future_covariates extends each window by its horizon, which only "
+            "mode='encoder_decoder' has; use future_covariates=None with mode='aligned'."
+        )
     min_input_length = _check_lengths(
         input_length, min_input_length, horizon=horizon, stride=stride
     )
     tables, names, collection = _as_tables(series)
     cols = _target_columns(targets, names, tables[0].shape[1])
+    covariates = _covariate_columns(future_covariates, names, tables[0].shape[1])
     ends = [_ends(len(a), input_length, min_input_length, horizon, stride) for a in tables]
     if not any(len(e) for e in ends):
         longest = max(len(a) for a in tables)
@@ -273,12 +320,16 @@ def make_windows(
     for g, e in zip(groups[order], end[order], strict=True):
         a = tables[g]
         s = max(e - input_length, 0)
-        X.append(a[s:e])
+        if covariates is None:
+            X.append(a[s:e])
+        else:
+            X.append(_extended(a[s:e], a[e : e + horizon, covariates], covariates))
         if mode == "encoder_decoder":
             y.append(a[e : e + horizon, cols])
         else:
             y.append(a[s + horizon : e + horizon, cols])
-    if all(len(x) == input_length for x in X):
+    full = input_length + (0 if covariates is None else horizon)
+    if all(len(x) == full for x in X):
         X, y = np.stack(X), np.stack(y)
         y = y[..., 0] if len(cols) == 1 else y
     elif mode == "encoder_decoder":
@@ -289,12 +340,47 @@ def make_windows(
     return (X, y, groups[order]) if return_groups else (X, y)
 
 
-def last_windows(series, input_length, *, min_input_length=None):
+def _future_tables(future_values, n_series, collection, n_covariates):
+    """The future covariate values of each series: a list of ``(horizon, n_covariates)``."""
+    if collection:
+        many = isinstance(future_values, (list, tuple)) or (
+            isinstance(future_values, np.ndarray) and future_values.ndim >= 1
+        )
+        if not many or len(future_values) != n_series:
+            raise ValueError(
+                f"series holds {n_series} series, so future_values must be a list with "
+                "one (horizon, n_covariates) array of future covariate values per series."
+            )
+        tables = [_as_table(v, f"future_values[{i}]")[0] for i, v in enumerate(future_values)]
+    else:
+        tables = [_as_table(future_values, "future_values")[0]]
+    for i, t in enumerate(tables):
+        name = f"future_values[{i}]" if collection else "future_values"
+        if t.shape[1] != n_covariates:
+            raise ValueError(
+                f"{name} has {t.shape[1]} column(s), but future_covariates names "
+                f"{n_covariates}; give one column per future covariate, in the order of "
+                "future_covariates."
+            )
+        if len(t) == 0 or len(t) != len(tables[0]):
+            raise ValueError(
+                f"{name} has {len(t)} steps; the future values of every series must cover "
+                f"the same horizon of at least one step ({len(tables[0])} for the first)."
+            )
+    return tables
+
+
+def last_windows(
+    series, input_length, *, min_input_length=None, future_covariates=None, future_values=None
+):
     """Return the last input window of each series, to forecast what follows.
 
     The window of each series ends at its last step: give ``X`` to the
     ``predict`` of a model trained on :func:`make_windows` with the same
     ``input_length`` and it forecasts the steps after the end of every series.
+    With ``future_covariates``, each window is followed by the covariate
+    values known for the steps to forecast (``future_values``), as
+    :func:`make_windows` with ``future_covariates`` lays out its windows.
 
     Parameters
     ----------
@@ -308,13 +394,24 @@ def last_windows(series, input_length, *, min_input_length=None):
         ``min_input_length`` steps give their whole length as a shorter
         window (``X`` is then ragged). None: ``input_length``, every series
         must have that many steps.
+    future_covariates : int, str, list or None, default=None
+        Columns whose values are known in advance, as given to
+        :func:`make_windows`; requires ``future_values``.
+    future_values : array-like of shape (horizon,) or (horizon, n_covariates), or list of them
+        The values of the ``future_covariates`` columns (in that order) at
+        the ``horizon`` steps after the end of the series: one array (or
+        DataFrame) for one series, a list of them, one per series, for many.
+        Every series covers the same horizon, the model's.
 
     Returns
     -------
     X : ndarray of shape (n_series, input_length, n_features)
         ``X[i]`` is the last ``input_length`` steps of series ``i`` (one row
         for one series); a 1-D object array of ``(length_i, n_features)``
-        arrays when some series are shorter than ``input_length``.
+        arrays when some series are shorter than ``input_length``. With
+        ``future_covariates``, each window is followed by ``horizon`` steps
+        holding ``future_values`` in the covariate columns and NaN in the
+        others.
 
     Raises
     ------
@@ -336,9 +433,24 @@ def last_windows(series, input_length, *, min_input_length=None):
     >>> X = last_windows([np.arange(6.0), [7.0, 8.0]], input_length=3, min_input_length=2)
     >>> [x[:, 0].tolist() for x in X]
     [[3.0, 4.0, 5.0], [7.0, 8.0]]
+
+    With the values of covariate column 1 known for the next two steps:
+
+    >>> series = np.c_[np.arange(6.0), 10 * np.arange(6.0)]
+    >>> last_windows(series, 3, future_covariates=[1], future_values=[60.0, 70.0])[0]
+    array([[ 3., 30.],
+           [ 4., 40.],
+           [ 5., 50.],
+           [nan, 60.],
+           [nan, 70.]])
     """
     min_input_length = _check_lengths(input_length, min_input_length)
-    tables, _, collection = _as_tables(series)
+    if (future_covariates is None) != (future_values is None):
+        raise ValueError(
+            "future_covariates and future_values go together: name the covariate columns "
+            "known in advance and give their values for the horizon, or neither."
+        )
+    tables, names, collection = _as_tables(series)
     short = [i for i, a in enumerate(tables) if len(a) < min_input_length]
     if short:
         i = short[0]
@@ -350,4 +462,9 @@ def last_windows(series, input_length, *, min_input_length=None):
             + (" or set min_input_length." if min_input_length == input_length else ".")
         )
     X = [a[-input_length:] for a in tables]
-    return np.stack(X) if all(len(x) == input_length for x in X) else as_ragged(X)
+    full = all(len(x) == input_length for x in X)
+    covariates = _covariate_columns(future_covariates, names, tables[0].shape[1])
+    if covariates is not None:
+        futures = _future_tables(future_values, len(tables), collection, len(covariates))
+        X = [_extended(x, f, covariates) for x, f in zip(X, futures, strict=True)]
+    return np.stack(X) if full else as_ragged(X)
