@@ -154,6 +154,12 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     :func:`~sklearn_rnn.metrics.mean_pinball_loss`): :meth:`predict_quantiles`
     returns them (prediction intervals) and :meth:`predict` the median.
 
+    Covariates: further input features of each step (past covariates,
+    e.g. a related series) are read by the encoder with the series to
+    forecast. Values known in advance for the forecast steps (calendar
+    features, planned prices) reach the decoder through
+    ``future_covariates``.
+
     Parameters
     ----------
     mode : {"encoder_decoder", "aligned"}, default="encoder_decoder"
@@ -180,6 +186,27 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         steps of a horizon; ``teacher_forcing_ratio=0`` calibrates them
         better. None: one point forecast per step, trained on the squared
         error (the conditional mean).
+    future_covariates : list of int, default=None
+        Columns of ``X`` whose values are known in advance for the forecast
+        steps (calendar features, planned prices); encoder-decoder mode on
+        numeric sequences only. Each sequence of ``X`` then ends with ``H``
+        more steps, ``H`` being the horizon (the length of the targets at
+        fit): the encoder reads every column of the steps before them, and
+        decoder step ``t`` also gets the values of these columns at step
+        ``len - H + t`` of its sequence, next to the previous output and
+        the context. The other columns of the last ``H`` steps are ignored
+        and may be NaN (NaN anywhere else is an error); at predict every
+        sequence needs at least ``H + 1`` steps. Ragged ``X`` ends each
+        sequence with its own ``H`` future steps.
+        :func:`~sklearn_rnn.preprocessing.make_windows` and
+        :func:`~sklearn_rnn.preprocessing.last_windows` build such ``X``.
+        ``scaling`` transforms the future values of a column as its input
+        steps, with statistics from the input steps only: "standard" and
+        "instance" by the column's mean and scale, "last" relative to the
+        column's value at the last input step, "difference" by continuing
+        the column's first differences (the first future step less the last
+        input step); then standardised as the inputs. None: every step of
+        ``X`` is input.
     teacher_forcing_ratio : float, default=0.5
         Probability, at each decoder step while training, of feeding the
         true previous target instead of the decoder's own prediction
@@ -386,6 +413,24 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     ... ).fit(X, y)
     >>> reg.predict_quantiles(X[-2:]).shape
     (2, 6, 3)
+
+    A covariate known in advance for the horizon (column 1, which drives
+    the target) extends each window and reaches the decoder:
+
+    >>> rng = np.random.RandomState(0)
+    >>> c = rng.normal(size=300)
+    >>> series = np.c_[3 * c, c]
+    >>> X, y = make_windows(
+    ...     series, input_length=8, horizon=4, targets=0, future_covariates=[1]
+    ... )
+    >>> X.shape, y.shape
+    ((289, 12, 2), (289, 4))
+    >>> reg = Seq2SeqRegressor(
+    ...     future_covariates=[1], hidden_size=16, max_iter=20,
+    ...     learning_rate_init=0.01, random_state=0,
+    ... ).fit(X, y)
+    >>> reg.score(X, y) > 0.9
+    True
     """
 
     _parameter_constraints = {
