@@ -403,3 +403,23 @@ def test_windows_of_many_series_and_named_columns():
 def test_window_helpers_reject_bad_covariate_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call(_series(40))
+
+
+def test_early_stopping_and_the_callers_array_untouched():
+    X, y = _windows()
+    X_before = X.copy()
+    reg = Seq2SeqRegressor(future_covariates=[1], early_stopping=True, **SMALL).fit(X, y)
+    assert len(reg.validation_scores_) == 2 and np.isfinite(reg.validation_scores_).all()
+    assert np.isfinite(reg.score(X, y))
+    np.testing.assert_array_equal(X, X_before)  # NaN and all
+
+
+def test_more_outputs_than_features_fall_back_to_standard_on_the_input_steps():
+    X, y = _windows()
+    X = X[:, :, :2]
+    y3 = np.stack([y, 2 * y, -y], axis=2)  # 3 outputs, 2 input features
+    reg = Seq2SeqRegressor(future_covariates=[1], **SMALL).fit(X, y3)
+    assert reg._scaling == "standard"
+    plain = Seq2SeqRegressor(scaling="standard", **SMALL).fit(X[:, :L], y3)
+    np.testing.assert_allclose(reg._x_mean, plain._x_mean, rtol=1e-6)
+    assert reg.predict(X[:3]).shape == (3, H, 3)
