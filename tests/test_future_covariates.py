@@ -423,3 +423,15 @@ def test_more_outputs_than_features_fall_back_to_standard_on_the_input_steps():
     plain = Seq2SeqRegressor(scaling="standard", **SMALL).fit(X[:, :L], y3)
     np.testing.assert_allclose(reg._x_mean, plain._x_mean, rtol=1e-6)
     assert reg.predict(X[:3]).shape == (3, H, 3)
+
+
+def test_the_highway_reads_the_input_steps_only():
+    X, y = _windows()
+    reg = Seq2SeqRegressor(future_covariates=[1], highway_window=3, **SMALL).fit(X, y)
+    before = reg.predict(X[-10:])
+    changed = X[-10:].copy()
+    changed[:, L + 2, 1] += 5.0
+    changed[:, L:, 0] = 1e3
+    after = reg.predict(changed)
+    np.testing.assert_array_equal(after[:, :2], before[:, :2])
+    assert np.abs(after[:, 2] - before[:, 2]).min() > 0
