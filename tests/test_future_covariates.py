@@ -425,9 +425,13 @@ def test_more_outputs_than_features_fall_back_to_standard_on_the_input_steps():
     assert reg.predict(X[:3]).shape == (3, H, 3)
 
 
-def test_the_highway_reads_the_input_steps_only():
+@pytest.mark.parametrize(
+    "params",
+    [{"highway_window": 3}, {"conv_filters": (4,), "conv_kernel_size": 3, "conv_stride": 2}],
+)
+def test_highway_and_front_end_read_the_input_steps_only(params):
     X, y = _windows()
-    reg = Seq2SeqRegressor(future_covariates=[1], highway_window=3, **SMALL).fit(X, y)
+    reg = Seq2SeqRegressor(future_covariates=[1], **params, **SMALL).fit(X, y)
     before = reg.predict(X[-10:])
     changed = X[-10:].copy()
     changed[:, L + 2, 1] += 5.0
