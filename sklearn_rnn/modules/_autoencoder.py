@@ -246,6 +246,12 @@ class RecurrentAutoencoderModule(nn.Module):
         Factor (a power of two) by which the front-end shortens the
         sequences on the way to the code; the decoder still rebuilds every
         step.
+    residual : bool, default=False
+        Skip connections between the stacked layers of the encoder and of
+        the decoder (see :class:`RecurrentEncoder`).
+    layer_norm : bool, default=False
+        Layer normalisation of the output of every layer of the encoder and
+        of the decoder (see :class:`RecurrentEncoder`).
 
     See Also
     --------
@@ -275,6 +281,8 @@ class RecurrentAutoencoderModule(nn.Module):
         conv_filters=(),
         conv_kernel_size=(7, 5, 3),
         conv_stride=1,
+        residual=False,
+        layer_norm=False,
     ):
         super().__init__()
         stack = dict(
@@ -283,6 +291,8 @@ class RecurrentAutoencoderModule(nn.Module):
             num_layers=num_layers,
             bidirectional=bidirectional,
             dropout=dropout,
+            residual=residual,
+            layer_norm=layer_norm,
         )
         self.corruption = Corruption(noise, noise_level)
         self.encoder = RecurrentEncoder(

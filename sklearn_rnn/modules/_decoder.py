@@ -58,6 +58,12 @@ class TokenSeq2SeqModule(nn.Module):
     output_embedding_dim : int, default=None
         Size of the output token embedding; None uses ``embedding_dim``, or
         the decoder size without one.
+    residual : bool, default=False
+        Skip connections between the encoder's stacked layers (see
+        :class:`RecurrentEncoder`); the decoder has none.
+    layer_norm : bool, default=False
+        Layer normalisation of the output of each encoder layer (see
+        :class:`RecurrentEncoder`); the decoder has none.
 
     See Also
     --------
@@ -97,6 +103,8 @@ class TokenSeq2SeqModule(nn.Module):
         num_embeddings=None,
         embedding_dim=None,
         output_embedding_dim=None,
+        residual=False,
+        layer_norm=False,
     ):
         super().__init__()
         self.vector_input = vector_input
@@ -119,6 +127,8 @@ class TokenSeq2SeqModule(nn.Module):
                 dropout=dropout,
                 num_embeddings=num_embeddings,
                 embedding_dim=embedding_dim,
+                residual=residual,
+                layer_norm=layer_norm,
             )
             memory_size = self.encoder.output_size
         size = memory_size

@@ -58,6 +58,19 @@ class RecurrentEncoder(nn.Module):
     conv_causal : bool, default=False
         Causal front-end: each step reads only itself and earlier steps
         (``conv_stride`` must be 1), see :class:`ConvFrontEnd`.
+    residual : bool, default=False
+        Add the input of every layer from the second on to its output (a
+        skip connection, so that a deep stack starts close to the identity
+        and its gradients reach the lower layers). Those inputs are the
+        previous layer's outputs, both directions concatenated when
+        bidirectional, so their size always matches; the first layer, whose
+        input is the features (or embedding, or front-end output), has none.
+        ``dropout`` acts on what each layer reads, not on the skip path.
+    layer_norm : bool, default=False
+        Normalise the output of every layer (both directions together) with
+        :class:`torch.nn.LayerNorm`, over the features of each step alone, so
+        padded steps never reach the real ones. With ``residual``, the
+        normalised output is added to the layer's input.
 
     See Also
     --------
@@ -93,6 +106,8 @@ class RecurrentEncoder(nn.Module):
         conv_kernel_size=(7, 5, 3),
         conv_stride=1,
         conv_causal=False,
+        residual=False,
+        layer_norm=False,
     ):
         super().__init__()
         self.embedding = None
@@ -125,6 +140,10 @@ class RecurrentEncoder(nn.Module):
                 )
             )
         self.dropout = nn.Dropout(dropout)
+        self.residual = residual
+        self.norms = None
+        if layer_norm:
+            self.norms = nn.ModuleList(nn.LayerNorm(self.output_size) for _ in range(num_layers))
 
     def _drop_tokens(self, X):
         """Zero whole token vectors with probability ``embedding_dropout`` (training only)."""
@@ -160,6 +179,7 @@ class RecurrentEncoder(nn.Module):
             lengths = lengths.to(X.device)
             rev = reverse_within_length(lengths, X.shape[1]).unsqueeze(-1)
         for i, directions in enumerate(self.layers):
+            skip = X
             if i:
                 X = self.dropout(X)
             out, _ = directions[0](X)
@@ -168,6 +188,10 @@ class RecurrentEncoder(nn.Module):
                 out_rev, _ = directions[1](X_rev)
                 out_rev = out_rev.gather(1, rev.expand(-1, -1, out_rev.shape[2]))
                 out = torch.cat([out, out_rev], dim=2)
+            if self.norms is not None:
+                out = self.norms[i](out)
+            if self.residual and i:
+                out = out + skip
             X = out
         return X
 

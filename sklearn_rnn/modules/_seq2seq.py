@@ -150,6 +150,12 @@ class EncoderDecoderModule(nn.Module):
         encoder reads the steps before them, and decoder step ``t`` gets
         these columns at step ``length - horizon + t``. None: every step
         is read by the encoder.
+    residual : bool, default=False
+        Skip connections between the encoder's stacked layers (see
+        :class:`RecurrentEncoder`); the decoder has none.
+    layer_norm : bool, default=False
+        Layer normalisation of the output of each encoder layer (see
+        :class:`RecurrentEncoder`); the decoder has none.
 
     See Also
     --------
@@ -187,6 +193,8 @@ class EncoderDecoderModule(nn.Module):
         conv_kernel_size=(7, 5, 3),
         conv_stride=1,
         future_covariates=None,
+        residual=False,
+        layer_norm=False,
     ):
         super().__init__()
         if future_covariates is not None and vector_input:
@@ -228,6 +236,8 @@ class EncoderDecoderModule(nn.Module):
                 conv_filters=conv_filters,
                 conv_kernel_size=conv_kernel_size,
                 conv_stride=conv_stride,
+                residual=residual,
+                layer_norm=layer_norm,
             )
             context_size = self.encoder.output_size
         self.init_state = nn.Linear(context_size, num_layers * hidden_size)

@@ -116,8 +116,8 @@ class SequenceTaggerModule(nn.Module):
     dropout : float, default=0.0
         Dropout on the step inputs, between stacked layers and before the head.
     **encoder_params : dict
-        ``hidden_size``, ``cell``, ``num_layers``, ``bidirectional`` of
-        :class:`RecurrentEncoder`.
+        ``hidden_size``, ``cell``, ``num_layers``, ``bidirectional``,
+        ``residual``, ``layer_norm`` of :class:`RecurrentEncoder`.
 
     See Also
     --------
