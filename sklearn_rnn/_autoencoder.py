@@ -106,6 +106,21 @@ class AutoencoderTransformer(
         output per sequence reads shortened sequences (the encoder of an
         encoder-decoder or of an autoencoder); with one output per input
         step it must be 1 (a ValueError otherwise).
+    residual : bool, default=False
+        Add the input of every recurrent layer from the second on to its
+        output (a skip connection), which helps a deep stack (``num_layers``
+        of 3 or more) train. The first layer has none (its input has another
+        size); the input of a later layer is the previous layer's output, both
+        directions concatenated when ``bidirectional``, so sizes always
+        match. ``dropout`` acts on what each layer reads, not on the skip.
+        The layers of the recurrent encoder and decoder (sequence input);
+        ignored by the dense autoencoder of feature vectors.
+    layer_norm : bool, default=False
+        Normalise the output of every recurrent layer (both directions
+        together) with :class:`torch.nn.LayerNorm`, over the features of each
+        step alone, before the skip connection of ``residual`` is added.
+        The layers of the recurrent encoder and decoder (sequence input);
+        ignored by the dense autoencoder of feature vectors.
     max_iter : int or "auto", default=200
         Number of epochs: an int trains exactly that many (fewer with early
         stopping). "auto" trains until the training loss has not improved by
@@ -243,6 +258,8 @@ class AutoencoderTransformer(
         conv_filters=(),
         conv_kernel_size=(7, 5, 3),
         conv_stride=1,
+        residual=False,
+        layer_norm=False,
         max_iter=200,
         min_steps=None,
         batch_size=64,
@@ -273,6 +290,8 @@ class AutoencoderTransformer(
         self.conv_filters = conv_filters
         self.conv_kernel_size = conv_kernel_size
         self.conv_stride = conv_stride
+        self.residual = residual
+        self.layer_norm = layer_norm
         self.max_iter = max_iter
         self.min_steps = min_steps
         self.batch_size = batch_size

@@ -138,6 +138,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "residual": ["boolean"],
+        "layer_norm": ["boolean"],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "min_steps": [Interval(Integral, 1, None, closed="left"), None],
@@ -399,6 +401,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             cell=self._setting("cell", info),
             num_layers=self.num_layers,
             bidirectional=self.bidirectional,
+            residual=self.residual,
+            layer_norm=self.layer_norm,
         )
         if self._tokens and info["_input_kind"] == "sequences":
             params.update(

@@ -103,6 +103,17 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     dropout : float or "auto", default="auto"
         Dropout between stacked layers and before the output layer. "auto":
         0.1 for numeric sequences, 0.5 for token ids.
+    residual : bool, default=False
+        Add the input of every recurrent layer from the second on to its
+        output (a skip connection), which helps a deep stack (``num_layers``
+        of 3 or more) train. The first layer has none (its input has another
+        size); the input of a later layer is the previous layer's output, both
+        directions concatenated when ``bidirectional``, so sizes always
+        match. ``dropout`` acts on what each layer reads, not on the skip.
+    layer_norm : bool, default=False
+        Normalise the output of every recurrent layer (both directions
+        together) with :class:`torch.nn.LayerNorm`, over the features of each
+        step alone, before the skip connection of ``residual`` is added.
     embedding_dim : int, default=None
         Size of a learned token embedding when ``X`` holds integer token ids
         (e.g. from
@@ -307,6 +318,8 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         num_layers=1,
         bidirectional=True,
         dropout="auto",
+        residual=False,
+        layer_norm=False,
         embedding_dim=None,
         pretrained_embedding=None,
         freeze_embedding=False,
@@ -340,6 +353,8 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.residual = residual
+        self.layer_norm = layer_norm
         self.embedding_dim = embedding_dim
         self.pretrained_embedding = pretrained_embedding
         self.freeze_embedding = freeze_embedding

@@ -234,6 +234,23 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         reads each sequence reversed within its own length.
     dropout : float, default=0.0
         Dropout between stacked layers and before the output layer.
+    residual : bool, default=False
+        Add the input of every recurrent layer from the second on to its
+        output (a skip connection), which helps a deep stack (``num_layers``
+        of 3 or more) train. The first layer has none (its input has another
+        size); the input of a later layer is the previous layer's output, both
+        directions concatenated when ``bidirectional``, so sizes always
+        match. ``dropout`` acts on what each layer reads, not on the skip.
+        With ``mode="encoder_decoder"``, the encoder's layers only: the
+        decoder's stacked cells have none. Ignored for vectors
+        (``input_type="vectors"``), whose encoder is a dense layer.
+    layer_norm : bool, default=False
+        Normalise the output of every recurrent layer (both directions
+        together) with :class:`torch.nn.LayerNorm`, over the features of each
+        step alone, before the skip connection of ``residual`` is added.
+        With ``mode="encoder_decoder"``, the encoder's layers only: the
+        decoder's stacked cells have none. Ignored for vectors
+        (``input_type="vectors"``), whose encoder is a dense layer.
     embedding_dim : int, default=None
         Size of a learned token embedding when ``X`` holds integer token ids
         (e.g. from
@@ -459,6 +476,8 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
+        residual=False,
+        layer_norm=False,
         embedding_dim=None,
         conv_filters=(),
         conv_kernel_size=(7, 5, 3),
@@ -492,6 +511,8 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.residual = residual
+        self.layer_norm = layer_norm
         self.embedding_dim = embedding_dim
         self.conv_filters = conv_filters
         self.conv_kernel_size = conv_kernel_size

@@ -108,6 +108,21 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         reads each sequence reversed within its own length.
     dropout : float, default=0.2
         Dropout between stacked layers and before the output layer.
+    residual : bool, default=False
+        Add the input of every recurrent layer from the second on to its
+        output (a skip connection), which helps a deep stack (``num_layers``
+        of 3 or more) train. The first layer has none (its input has another
+        size); the input of a later layer is the previous layer's output, both
+        directions concatenated when ``bidirectional``, so sizes always
+        match. ``dropout`` acts on what each layer reads, not on the skip.
+        The encoder's layers only: the decoder has none. Ignored for vectors
+        (``input_type="vectors"``), whose encoder is a dense layer.
+    layer_norm : bool, default=False
+        Normalise the output of every recurrent layer (both directions
+        together) with :class:`torch.nn.LayerNorm`, over the features of each
+        step alone, before the skip connection of ``residual`` is added.
+        The encoder's layers only: the decoder has none. Ignored for vectors
+        (``input_type="vectors"``), whose encoder is a dense layer.
     embedding_dim : int, default=None
         Size of the token embeddings. With numeric ``X``, setting it means
         the values are integer token ids; None means numeric features.
@@ -255,6 +270,8 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         num_layers=1,
         bidirectional=True,
         dropout=0.2,
+        residual=False,
+        layer_norm=False,
         embedding_dim=None,
         max_iter=10,
         min_steps=None,
@@ -285,6 +302,8 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.residual = residual
+        self.layer_norm = layer_norm
         self.embedding_dim = embedding_dim
         self.max_iter = max_iter
         self.min_steps = min_steps

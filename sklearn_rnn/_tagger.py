@@ -95,6 +95,17 @@ class BiRNNTagger(BaseRecurrentEstimator):
     dropout : float, default=0.33
         Dropout on the word representations, between stacked layers and before
         the output layer.
+    residual : bool, default=False
+        Add the input of every recurrent layer from the second on to its
+        output (a skip connection), which helps a deep stack (``num_layers``
+        of 3 or more) train. The first layer has none (its input has another
+        size); the input of a later layer is the previous layer's output, both
+        directions concatenated when ``bidirectional``, so sizes always
+        match. ``dropout`` acts on what each layer reads, not on the skip.
+    layer_norm : bool, default=False
+        Normalise the output of every recurrent layer (both directions
+        together) with :class:`torch.nn.LayerNorm`, over the features of each
+        step alone, before the skip connection of ``residual`` is added.
     embedding_dim : int, default=None
         Size of the word embedding. With numeric ``X``, setting it means the
         values are integer token ids; None means numeric features. String
@@ -279,6 +290,8 @@ class BiRNNTagger(BaseRecurrentEstimator):
         num_layers=2,
         bidirectional=True,
         dropout=0.33,
+        residual=False,
+        layer_norm=False,
         embedding_dim=None,
         char_embedding_dim=100,
         lowercase=True,
@@ -312,6 +325,8 @@ class BiRNNTagger(BaseRecurrentEstimator):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.residual = residual
+        self.layer_norm = layer_norm
         self.embedding_dim = embedding_dim
         self.char_embedding_dim = char_embedding_dim
         self.lowercase = lowercase
