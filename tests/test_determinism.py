@@ -8,21 +8,24 @@ from tests.estimator_specs import CONV_SPECS, NET_SPECS, conv_params
 
 # dropout, the validation split and shuffling all draw random numbers
 RANDOM = dict(max_iter=3, dropout=0.3, num_layers=2, early_stopping=True, validation_fraction=0.25)
+# the options of deep stacks
+DEEP = dict(residual=True, layer_norm=True)
 
 
-def _outputs(spec, X, y, random_state):
-    est = spec.fit(spec.make(**RANDOM, random_state=random_state), X, y)
+def _outputs(spec, X, y, random_state, **params):
+    est = spec.fit(spec.make(**RANDOM, **params, random_state=random_state), X, y)
     return [np.asarray(o) for o in spec.out(est, X)]
 
 
+@pytest.mark.parametrize("deep", [{}, DEEP], ids=["plain", "deep"])
 @pytest.mark.parametrize("layout", ["3d", "ragged"])
 @pytest.mark.parametrize("spec", NET_SPECS, ids=repr)
-def test_same_seed_same_model_other_seed_other_model(spec, layout):
+def test_same_seed_same_model_other_seed_other_model(spec, layout, deep):
     X, y = spec.data(layout)
-    first = _outputs(spec, X, y, 7)
+    first = _outputs(spec, X, y, 7, **deep)
     torch.manual_seed(12345)  # the caller's global state must not matter either
-    second = _outputs(spec, X, y, 7)
-    other = _outputs(spec, X, y, 8)
+    second = _outputs(spec, X, y, 7, **deep)
+    other = _outputs(spec, X, y, 8, **deep)
     for a, b in zip(first, second, strict=True):
         np.testing.assert_array_equal(a, b)
     assert any(not np.allclose(a, c) for a, c in zip(first, other, strict=True))

@@ -38,6 +38,8 @@ SHARED_PARAMETERS = [
     "num_layers",
     "bidirectional",
     "dropout",
+    "residual",
+    "layer_norm",
     "embedding_dim",
     "conv_filters",
     "conv_kernel_size",
@@ -85,6 +87,12 @@ OWN_TEXT = {
     ("Seq2SeqRegressor", "early_stopping"): "holds out the last windows, in time order",
     ("Seq2SeqRegressor", "validation_fraction"): "holds out the last windows, in time order",
     ("Seq2SeqRegressor", "scaling"): "adds per-window forms that transform the targets",
+    ("Seq2SeqRegressor", "residual"): "the encoder's layers only, none for vectors",
+    ("Seq2SeqRegressor", "layer_norm"): "the encoder's layers only, none for vectors",
+    ("Seq2SeqClassifier", "residual"): "the encoder's layers only, none for vectors",
+    ("Seq2SeqClassifier", "layer_norm"): "the encoder's layers only, none for vectors",
+    ("AutoencoderTransformer", "residual"): "encoder and decoder; not the dense autoencoder",
+    ("AutoencoderTransformer", "layer_norm"): "encoder and decoder; not the dense autoencoder",
 }
 
 

@@ -19,9 +19,14 @@ def _padded(seqs):
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("num_layers", [1, 2])
-def test_padding_never_changes_outputs(cell, bidirectional, num_layers):
+@pytest.mark.parametrize(
+    "deep", [{}, {"residual": True, "layer_norm": True}], ids=["plain", "deep"]
+)
+def test_padding_never_changes_outputs(cell, bidirectional, num_layers, deep):
     torch.manual_seed(0)
-    enc = RecurrentEncoder(3, 5, cell=cell, num_layers=num_layers, bidirectional=bidirectional)
+    enc = RecurrentEncoder(
+        3, 5, cell=cell, num_layers=num_layers, bidirectional=bidirectional, **deep
+    )
     seqs = [torch.randn(t, 3) for t in (7, 2, 5)]
     X, lengths = _padded(seqs)
     with torch.no_grad():
