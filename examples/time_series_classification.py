@@ -17,7 +17,7 @@ the summary that is classified.
 The script prints the test accuracy and the confusion matrix, and saves a
 figure of one test series of each class with its attention weights
 (``attention_weights``) next to the place of the burst, which the network
-was never told. It downloads nothing and takes well under a minute on 2 CPU
+was never told. It downloads nothing and takes about 30 s on 2 CPU
 cores.
 
 Run ``python examples/time_series_classification.py [output.png]`` (default
