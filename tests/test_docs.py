@@ -65,7 +65,7 @@ def _bash_block(markdown, heading):
 def test_readme_test_command_is_what_ci_runs():
     commands = _bash_block(_text("README.md"), "Set-up commands")
     tests = [c for c in commands if "pytest" in c]
-    assert tests == ["python -m pytest -q"]
+    assert tests == ["python -m pytest -q -n 2"]
     ci_lines = [line.strip() for line in _text(".ci/run").splitlines()]
     assert any(line.endswith(tests[0]) for line in ci_lines), "the README's test command"
 
