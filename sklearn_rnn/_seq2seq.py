@@ -219,7 +219,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         (the "highway" of LSTNet, Lai et al. 2018). Linear structure such as
         a trend or a seasonal pattern is then learned directly rather than
         through the recurrent state. Steps before a sequence's start count as
-        zeros. 0 for none.
+        zeros. 0 for none. With ``scaling=None`` the layer reads the raw
+        inputs while the targets are standardised, so inputs far from unit
+        scale train it poorly: keep a ``scaling`` or scale them first.
     cell : {"lstm", "gru", "rnn"}, default="lstm"
         Cell of every recurrent layer: "lstm" or "gru" (gated cells, which
         carry information over many steps) or "rnn", the vanilla cell
