@@ -587,17 +587,28 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             check_quantiles(self.quantiles)
         return self._fit(X, y, sample_weight)
 
+    def _without_windows(self, aligned, vectors):
+        """The setting that gives no numeric input windows to an encoder-decoder, or None.
+
+        ``aligned`` and ``vectors`` complete the description of
+        ``mode='aligned'`` and of ``input_type='vectors'``; token ids (an
+        ``embedding_dim``) are the third such setting.
+        """
+        if self.mode == "aligned":
+            return f"mode='aligned'{aligned}"
+        if self.input_type == "vectors":
+            return f"input_type='vectors'{vectors}"
+        if self.embedding_dim is not None:
+            return "token ids (embedding_dim is set)"
+        return None
+
     def _check_highway(self):
         """Raise when ``highway_window`` is set where there are no input steps to read."""
         if not self.highway_window:
             return
-        where = None
-        if self.mode == "aligned":
-            where = "mode='aligned', whose outputs already read every input step"
-        elif self.input_type == "vectors":
-            where = "input_type='vectors' (a vector has no steps)"
-        elif self.embedding_dim is not None:
-            where = "token ids (embedding_dim is set)"
+        where = self._without_windows(
+            ", whose outputs already read every input step", " (a vector has no steps)"
+        )
         if where is not None:
             raise ValueError(
                 f"highway_window={self.highway_window} adds a linear map of the last input "
@@ -609,15 +620,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         """Raise when ``scaling`` names a per-window form the parameters cannot use."""
         if self.scaling not in ("last", "difference"):
             return
-        where = None
-        if self.mode == "aligned":
-            where = (
-                "mode='aligned' (each target step would be given relative to input steps after it)"
-            )
-        elif self.input_type == "vectors":
-            where = "input_type='vectors' (a vector has no last step)"
-        elif self.embedding_dim is not None:
-            where = "token ids (embedding_dim is set)"
+        where = self._without_windows(
+            " (each target step would be given relative to input steps after it)",
+            " (a vector has no last step)",
+        )
         if where is not None:
             raise ValueError(
                 f"scaling={self.scaling!r} gives each window and its targets relative to "
@@ -629,13 +635,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         """``future_covariates`` as a list of int, checked (against ``n_features`` if given)."""
         if self.future_covariates is None:
             return None
-        where = None
-        if self.mode == "aligned":
-            where = "mode='aligned' (it has no horizon after the input)"
-        elif self.input_type == "vectors":
-            where = "input_type='vectors' (a vector has no time steps to extend)"
-        elif self.embedding_dim is not None:
-            where = "token ids (embedding_dim is set)"
+        where = self._without_windows(
+            " (it has no horizon after the input)", " (a vector has no time steps to extend)"
+        )
         if where is not None:
             raise ValueError(
                 "future_covariates feeds input columns known in advance to the decoder of "
