@@ -67,8 +67,10 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
     The defaults were chosen on a development split carved from the
     training words of the CMU Pronouncing Dictionary (``bench_g2p.py``):
     128 hidden units beat 64 (43.6% against 47.7% word error on 20,000
-    training words, 10 epochs), and 20 epochs of the smaller model gained
-    nothing over 10.
+    training words, 10 epochs). On the whole development split, a step size
+    of 1e-3 with the weights averaged over epochs 7 to 16 reached 28.6%
+    word error (6.8% phoneme error), against 35.0% for the last weights of
+    10 epochs at 3e-3 and 30.7% for 3e-3 averaged over epochs 7 to 16.
 
     Parameters
     ----------
@@ -128,7 +130,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         the values are integer token ids; None means numeric features.
         String tokens always get an embedding, of size 64 when None; the
         output tokens' embedding has this size too (64 when None).
-    max_iter : int or "auto", default=10
+    max_iter : int or "auto", default=16
         Number of epochs: an int trains exactly that many (fewer with early
         stopping). "auto" trains until the training loss has not improved by
         ``tol`` for ``n_iter_no_change`` epochs and at least 450 optimiser
@@ -150,10 +152,16 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         validation monitor, with early stopping) has not improved by ``tol``
         for a third of ``n_iter_no_change`` epochs and at least 150 optimiser
         steps, down to ``learning_rate_init / 200``.
-    learning_rate_init : float, default=3e-3
+    learning_rate_init : float, default=1e-3
         Step size of the Adam optimiser.
     alpha : float, default=0.0
         L2 penalty (Adam's weight decay).
+    average_weights : bool, default=True
+        Keep the mean of the weights at the end of each epoch from epoch
+        ``ceil(0.4 * max_iter)`` of the ``max_iter`` cap to the last (epochs 7
+        to 16 of 16) instead of the last weights, which smooths the
+        epoch-to-epoch jitter of training at a constant step size; not with
+        early stopping, which keeps the best epoch.
     early_stopping : bool or "auto", default=False
         Hold out ``validation_fraction`` of the training data (stratified by
         class for a classifier) and stop when the validation loss has not
@@ -238,7 +246,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
     >>> X = ["cab", "bad", "dab", "ace", "bed", "cad", "dea", "ebb"] * 8
     >>> y = [word[::-1].upper() for word in X]
     >>> model = Seq2SeqClassifier(
-    ...     analyzer="char", hidden_size=32, max_iter=40, random_state=0
+    ...     analyzer="char", hidden_size=32, batch_size=8, max_iter=20, random_state=0
     ... ).fit(X, y)
     >>> ["".join(t) for t in model.predict(["cab", "dea"])]
     ['BAC', 'AED']
@@ -254,6 +262,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         "beam_width": [Interval(Integral, 1, None, closed="left")],
         "max_output_length": [Interval(Integral, 1, None, closed="left"), None],
         "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
+        "average_weights": ["boolean"],
     }
 
     def __init__(
@@ -273,12 +282,13 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         residual=False,
         layer_norm=False,
         embedding_dim=None,
-        max_iter=10,
+        max_iter=16,
         min_steps=None,
         batch_size=64,
         learning_rate="constant",
-        learning_rate_init=3e-3,
+        learning_rate_init=1e-3,
         alpha=0.0,
+        average_weights=True,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=5,
@@ -311,6 +321,7 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.alpha = alpha
+        self.average_weights = average_weights
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
