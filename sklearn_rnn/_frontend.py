@@ -17,6 +17,17 @@ CONV_PARAMETER_CONSTRAINTS = {
 STRIDED, SAME, CAUSAL = "strided", "same", "causal"
 
 
+def _whole_numbers(values, name):
+    """``values`` (a flat array-like of integers) as a tuple of ints; a ValueError otherwise.
+
+    Floats such as 4.7 are refused rather than cut to 4.
+    """
+    array = np.asarray(values).reshape(-1)
+    if array.size and (array.dtype.kind not in "iu"):
+        raise ValueError(f"{name} must hold integers; got {values!r}.")
+    return tuple(int(v) for v in array)
+
+
 def check_conv(filters, kernel_size, stride):
     """Validate the front-end parameters; return the channels and kernels as ints.
 
@@ -29,13 +40,13 @@ def check_conv(filters, kernel_size, stride):
     kernel_size : int or tuple of int
         One kernel for all blocks, or one per block.
     """
-    filters = tuple(int(c) for c in np.asarray(filters, dtype=np.int64).reshape(-1))
+    filters = _whole_numbers(filters, "conv_filters")
     if any(c < 1 for c in filters):
         raise ValueError(f"conv_filters must hold positive channel counts; got {filters}.")
-    if isinstance(kernel_size, Integral):
+    if isinstance(kernel_size, Integral) and not isinstance(kernel_size, bool):
         kernel_size = int(kernel_size)
     else:
-        kernel_size = tuple(int(k) for k in np.asarray(kernel_size, dtype=np.int64).reshape(-1))
+        kernel_size = _whole_numbers(kernel_size, "conv_kernel_size")
         if len(kernel_size) < len(filters) or any(k < 1 for k in kernel_size):
             raise ValueError(
                 "conv_kernel_size must be a positive int or hold one positive kernel "

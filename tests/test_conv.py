@@ -124,6 +124,10 @@ def test_explicit_front_end_settings_are_used():
         (dict(conv_stride=3), "power of two"),
         (dict(conv_filters=(4, 4), conv_kernel_size=(3,)), "one positive kernel"),
         (dict(conv_filters=(4, 0)), "positive channel"),
+        (dict(conv_filters=(4.7,)), "conv_filters must hold integers"),
+        (dict(conv_filters=("64",)), "conv_filters must hold integers"),
+        (dict(conv_filters=(4,), conv_kernel_size=(2.5,)), "conv_kernel_size must hold integers"),
+        (dict(conv_filters=(4,), conv_kernel_size=True), "conv_kernel_size must hold integers"),
         (dict(conv_filters=(), conv_stride=2), "conv_filters is empty"),
     ],
 )
