@@ -372,6 +372,26 @@ def test_windows_of_many_series_and_named_columns():
     assert reg.predict(last).shape == (3, H)
 
 
+def test_last_windows_matches_future_value_columns_by_name():
+    frame = pd.DataFrame(_series(40), columns=["sales", "price", "promo"])
+    future = pd.DataFrame({"promo": np.arange(H) + 100.0, "price": np.arange(H) + 200.0})
+    last = last_windows(frame, L, future_covariates=["price", "promo"], future_values=future)
+    np.testing.assert_array_equal(last[0, L:, 1], future["price"])
+    np.testing.assert_array_equal(last[0, L:, 2], future["promo"])
+    assert np.isnan(last[0, L:, 0]).all()
+    by_position = last_windows(
+        frame, L, future_covariates=["price", "promo"], future_values=future.to_numpy()
+    )
+    np.testing.assert_array_equal(by_position[0, L:, 1], future["promo"])
+    with pytest.raises(ValueError, match="columns \\['promo', 'discount'\\]"):
+        last_windows(
+            frame,
+            L,
+            future_covariates=["price", "promo"],
+            future_values=future.rename(columns={"price": "discount"}),
+        )
+
+
 @pytest.mark.parametrize(
     "call, match",
     [

@@ -340,8 +340,30 @@ def make_windows(
     return (X, y, groups[order]) if return_groups else (X, y)
 
 
-def _future_tables(future_values, n_series, collection, n_covariates):
-    """The future covariate values of each series: a list of ``(horizon, n_covariates)``."""
+def _future_table(values, name, covariate_names):
+    """One series' future values as ``(horizon, n)``; DataFrame columns matched by name.
+
+    With ``covariate_names`` (the series' names of the covariate columns), a
+    DataFrame's columns are put in that order, so that they need not be given
+    in it; a DataFrame whose columns are other names is refused.
+    """
+    if covariate_names is not None and hasattr(values, "columns"):
+        columns = list(values.columns)
+        if sorted(map(str, columns)) != sorted(map(str, covariate_names)):
+            raise ValueError(
+                f"{name} has the columns {columns}, but the future covariates are "
+                f"{list(covariate_names)}; give one column for each of them."
+            )
+        values = values[list(covariate_names)]
+    return _as_table(values, name)[0]
+
+
+def _future_tables(future_values, n_series, collection, n_covariates, covariate_names=None):
+    """The future covariate values of each series: a list of ``(horizon, n_covariates)``.
+
+    ``covariate_names``: the series' column names of the covariates, which
+    DataFrame columns of ``future_values`` are matched by (None: by position).
+    """
     if collection:
         many = isinstance(future_values, (list, tuple)) or (
             isinstance(future_values, np.ndarray) and future_values.ndim >= 1
@@ -351,9 +373,12 @@ def _future_tables(future_values, n_series, collection, n_covariates):
                 f"series holds {n_series} series, so future_values must be a list with "
                 "one (horizon, n_covariates) array of future covariate values per series."
             )
-        tables = [_as_table(v, f"future_values[{i}]")[0] for i, v in enumerate(future_values)]
+        tables = [
+            _future_table(v, f"future_values[{i}]", covariate_names)
+            for i, v in enumerate(future_values)
+        ]
     else:
-        tables = [_as_table(future_values, "future_values")[0]]
+        tables = [_future_table(future_values, "future_values", covariate_names)]
     for i, t in enumerate(tables):
         name = f"future_values[{i}]" if collection else "future_values"
         if t.shape[1] != n_covariates:
@@ -401,7 +426,9 @@ def last_windows(
         The values of the ``future_covariates`` columns (in that order) at
         the ``horizon`` steps after the end of the series: one array (or
         DataFrame) for one series, a list of them, one per series, for many.
-        Every series covers the same horizon, the model's.
+        Every series covers the same horizon, the model's. When the series
+        are DataFrames, the columns of a DataFrame of future values are
+        matched to the covariates by name, in any order.
 
     Returns
     -------
@@ -465,6 +492,9 @@ def last_windows(
     full = all(len(x) == input_length for x in X)
     covariates = _covariate_columns(future_covariates, names, tables[0].shape[1])
     if covariates is not None:
-        futures = _future_tables(future_values, len(tables), collection, len(covariates))
+        covariate_names = None if names is None else [names[j] for j in covariates]
+        futures = _future_tables(
+            future_values, len(tables), collection, len(covariates), covariate_names
+        )
         X = [_extended(x, f, covariates) for x, f in zip(X, futures, strict=True)]
     return np.stack(X) if full else as_ragged(X)
