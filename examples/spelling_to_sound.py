@@ -36,6 +36,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -59,11 +60,12 @@ print(f"{len(train)} training words ({len(X_train)} pronunciations), {len(test)}
 # A pipeline: normalise the spelling, then translate
 # --------------------------------------------------
 # ``analyzer="char"`` reads each string as its letters. The lowercasing step
-# lets the fitted pipeline take words as users type them. The sample is
-# small, so one epoch is few optimiser steps: 40 epochs instead of the
-# default 16, and 64 hidden units instead of 128 keep the fit short.
+# lets the fitted pipeline take words as users type them (a NumPy function,
+# not a lambda, so that the fitted pipeline pickles). The sample is small, so
+# one epoch is few optimiser steps: 40 epochs instead of the default 16, and
+# 64 hidden units instead of 128 keep the fit short.
 model = make_pipeline(
-    FunctionTransformer(lambda words: [w.lower() for w in words]),
+    FunctionTransformer(np.char.lower),
     Seq2SeqClassifier(analyzer="char", hidden_size=64, max_iter=40, random_state=0),
 )
 model.fit(X_train, y_train)

@@ -12,6 +12,9 @@ scikit-learn
 - ``Hidden``, ``Interval``, ``StrOptions`` (``sklearn.utils._param_validation``,
   1.2+): the constraints of ``_parameter_constraints`` (``Hidden`` for the
   ``"deprecated"`` default of a renamed parameter).
+- ``validate_parameter_constraints`` (``sklearn.utils._param_validation``,
+  1.2+): checks parameters that are read after ``fit`` (the decoding
+  parameters of ``Seq2SeqClassifier.predict``) with the message of ``fit``.
 - ``_check_feature_names``, ``_check_n_features`` (``sklearn.utils.validation``,
   functions since 1.6; methods of ``BaseEstimator`` before): record and check
   ``feature_names_in_`` and ``n_features_in_``.
@@ -33,7 +36,12 @@ skorch
 """
 
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Hidden, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    Hidden,
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils._set_output import _wrap_data_with_container
 from sklearn.utils.validation import (
     _check_feature_names,
@@ -53,6 +61,7 @@ __all__ = [
     "_get_feature_names",
     "_wrap_data_with_container",
     "set_training",
+    "validate_parameter_constraints",
 ]
 
 

@@ -9,7 +9,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_rnn._base import BaseRecurrentEstimator, cpu_settings
-from sklearn_rnn._compat import Interval, StrOptions, _fit_context
+from sklearn_rnn._compat import (
+    Interval,
+    StrOptions,
+    _fit_context,
+    validate_parameter_constraints,
+)
 from sklearn_rnn._input import is_sequence
 from sklearn_rnn._runtime import recurrent_work
 from sklearn_rnn._sequence_metrics import sequence_accuracy_score
@@ -20,6 +25,9 @@ from sklearn_rnn.modules._decoder import END
 
 # Token embedding size (input and output) when embedding_dim is None.
 _DEFAULT_EMBEDDING_DIM = 64
+# Parameters read at predict time, checked there too (set_params may change
+# them after fit).
+_DECODING = ("beam_width", "max_output_length")
 _ANALYZERS = {"char": list, "word": str.split}
 
 
@@ -67,7 +75,8 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
     The defaults were chosen on a development split carved from the
     training words of the CMU Pronouncing Dictionary (``bench_g2p.py``):
     128 hidden units beat 64 (43.6% against 47.7% word error on 20,000
-    training words, 10 epochs). On the whole development split, a step size
+    training words, 10 epochs). Trained on all 95,168 words of the split's
+    training part and scored on 3,000 of its held-out words, a step size
     of 1e-3 with the weights averaged over epochs 7 to 16 reached 28.6%
     word error (6.8% phoneme error), against 35.0% for the last weights of
     10 epochs at 3e-3 and 30.7% for 3e-3 averaged over epochs 7 to 16.
@@ -161,7 +170,9 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         ``ceil(0.4 * max_iter)`` of the ``max_iter`` cap to the last (epochs 7
         to 16 of 16) instead of the last weights, which smooths the
         epoch-to-epoch jitter of training at a constant step size; not with
-        early stopping, which keeps the best epoch.
+        early stopping, which keeps the best epoch. With ``max_iter="auto"``
+        the cap is at least 200 epochs, so only a fit that runs past epoch 80
+        averages.
     early_stopping : bool or "auto", default=False
         Hold out ``validation_fraction`` of the training data (stratified by
         class for a classifier) and stop when the validation loss has not
@@ -461,8 +472,10 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
         y_lengths = np.array([len(s) for s in seqs], dtype=np.int64)
         if y_lengths.sum() == 0:
             raise ValueError("Every target sequence of y is empty; y needs some tokens.")
-        flat = np.asarray([t for s in seqs for t in s])
-        if flat.ndim != 1 or flat.dtype == object:
+        tokens = [t for s in seqs for t in s]
+        kinds = {isinstance(t, (str, np.str_)) for t in tokens}
+        flat = np.asarray(tokens)
+        if len(kinds) > 1 or flat.ndim != 1 or flat.dtype == object:
             raise ValueError(
                 "y must hold sequences of tokens (strings or integers), one per sample; "
                 "the tokens of y are not all single values of one type."
@@ -510,6 +523,11 @@ class Seq2SeqClassifier(BaseRecurrentEstimator):
     def _decode(self, X):
         """Output ids (n, steps) and their log-probabilities, in the order of ``X``."""
         check_is_fitted(self, "net_")
+        validate_parameter_constraints(
+            {name: self._parameter_constraints[name] for name in _DECODING},
+            {name: getattr(self, name) for name in _DECODING},
+            caller_name=type(self).__name__,
+        )
         data = self._check_X(self._split_strings(X), reset=False)[0]
         module = self.net_.module_
         module.beam_width = self.beam_width

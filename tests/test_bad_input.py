@@ -245,6 +245,13 @@ CASES = [
         y=lambda X, y: [7, *y[1:]],
     ),
     fit_case(
+        "token-targets-mix-strings-and-numbers",
+        ValueError,
+        "not all single values of one type",
+        ("token_y",),
+        y=lambda X, y: [["A", 1], *y[1:]],
+    ),
+    fit_case(
         "strings-without-analyzer",
         ValueError,
         "analyzer='char'",

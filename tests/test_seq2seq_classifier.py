@@ -1,5 +1,6 @@
 """Seq2SeqClassifier: toy translations both ways, decoding, guarantees of the package."""
 
+import copy
 import itertools
 
 import numpy as np
@@ -123,6 +124,14 @@ def test_greedy_decoding_takes_the_best_token_at_each_step(g2p):
         np.testing.assert_array_equal(g2p.predict([word])[0], expected)
         ll = _log_likelihood(g2p, word, ids[1:])
         assert g2p.score_samples([word])[0] == pytest.approx(ll, abs=1e-5)
+
+
+def test_decoding_parameters_set_after_fit_are_checked_at_predict(g2p):
+    for params in (dict(beam_width=0), dict(max_output_length=0), dict(beam_width="wide")):
+        model = copy.deepcopy(g2p).set_params(**params)
+        with pytest.raises(ValueError, match=next(iter(params))):
+            model.predict(TEST[:2])
+    assert len(g2p.predict(TEST[:2])) == 2
 
 
 def test_max_output_length_stops_decoding(g2p):
