@@ -4,6 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from sklearn.base import TransformerMixin
 from sklearn.utils import TransformerTags
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
@@ -42,7 +43,7 @@ def _token_accuracy(stats):
     return stats[0] / stats[1]
 
 
-class Seq2SeqClassifier(BaseRecurrentEstimator):
+class Seq2SeqClassifier(TransformerMixin, BaseRecurrentEstimator):
     """Recurrent encoder-decoder from token sequences to token sequences.
 
     Translates each input sequence into an output sequence of its own

@@ -36,7 +36,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import sklearn_rnn
-from sklearn_rnn import AutoencoderTransformer, BiRNNTagger, LSTMClassifier, Seq2SeqRegressor
+from sklearn_rnn import (
+    AutoencoderTransformer,
+    BiRNNTagger,
+    LSTMClassifier,
+    Seq2SeqClassifier,
+    Seq2SeqRegressor,
+)
 from sklearn_rnn.metrics import flat_accuracy_score, flat_accuracy_scorer, sequence_r2_score
 from sklearn_rnn.preprocessing import SequenceScaler, TokenSequenceVectorizer
 
@@ -366,6 +372,11 @@ def test_set_output_on_every_transformer():
     auto = AutoencoderTransformer(n_components=2, **FAST, random_state=0)
     codes = auto.set_output(transform="pandas").fit_transform(X[:, :, 0])
     assert list(codes.columns) == ["autoencodertransformer0", "autoencodertransformer1"]
+    words = ["cab", "bad", "dab", "ace"] * 4
+    translator = Seq2SeqClassifier(analyzer="char", **FAST, random_state=0)
+    embedding = translator.set_output(transform="pandas").fit_transform(words, words)
+    assert list(embedding.columns) == list(translator.get_feature_names_out())
+    assert embedding.shape == (len(words), translator.transform(words[:1]).shape[1])
     df, _ = _reviews()
     vec = TokenSequenceVectorizer(output="padded").set_output(transform="pandas")
     ids = vec.fit_transform(df["review"])
