@@ -213,7 +213,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         :meth:`_record_input`); at predict ``X`` is checked against them.
         """
         strings = self._accepts_strings and holds_strings(X)
-        if not reset and strings != (self._input_kind == "strings"):
+        shape = getattr(X, "shape", None) or (None,)
+        empty = (isinstance(X, (list, tuple)) and not X) or shape[0] == 0  # 0 samples
+        if not reset and not empty and strings != (self._input_kind == "strings"):
             kind = "string tokens" if self._input_kind == "strings" else "numeric sequences"
             raise ValueError(
                 f"This {type(self).__name__} was fitted on {kind}; X at predict must be "

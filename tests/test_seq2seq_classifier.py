@@ -294,5 +294,8 @@ def test_warm_start_continues_with_the_same_vocabularies(g2p):
 def test_string_input_at_predict_must_match_the_fit(g2p):
     with pytest.raises(ValueError, match="fitted on string tokens"):
         g2p.predict(np.ones((2, 3, 1)))
+    for empty in ([], np.array([], dtype=object)):  # no samples, not another input kind
+        with pytest.raises(ValueError, match="0 sample"):
+            g2p.predict(empty)
     with pytest.raises(ValueError, match="analyzer='char'"):
         Seq2SeqClassifier(**FAST).fit(TRAIN, [_sounds(w) for w in TRAIN])
