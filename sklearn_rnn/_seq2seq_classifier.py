@@ -474,7 +474,7 @@ class Seq2SeqClassifier(TransformerMixin, BaseRecurrentEstimator):
         if y_lengths.sum() == 0:
             raise ValueError("Every target sequence of y is empty; y needs some tokens.")
         tokens = [t for s in seqs for t in s]
-        kinds = {isinstance(t, (str, np.str_)) for t in tokens}
+        kinds = {isinstance(t, str) for t in tokens}  # numpy strings are str
         flat = np.asarray(tokens)
         if len(kinds) > 1 or flat.ndim != 1 or flat.dtype == object:
             raise ValueError(

@@ -349,7 +349,7 @@ def _future_table(values, name, covariate_names):
     """
     if covariate_names is not None and hasattr(values, "columns"):
         columns = list(values.columns)
-        if sorted(map(str, columns)) != sorted(map(str, covariate_names)):
+        if len(columns) != len(covariate_names) or set(columns) != set(covariate_names):
             raise ValueError(
                 f"{name} has the columns {columns}, but the future covariates are "
                 f"{list(covariate_names)}; give one column for each of them."
