@@ -656,6 +656,13 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 "ids densely from 0 (the embedding has one row per id up to the largest)."
             ) from exc
 
+    def _prepare_module(self, module, data, plan):
+        """Set weights of a new ``module`` from the training data before training; none here.
+
+        ``data`` holds the encoded targets; with early stopping (``plan``)
+        only the samples of the training part may be read.
+        """
+
     def _validation_split(self, seeds, stratify):
         """The net's ``train_split`` with early stopping: a random sample of the data.
 
@@ -741,6 +748,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                     net.partial_fit(data, split_y if stratify else None)
             else:
                 net = self._make_net(info, target_info, seeds, device, stratify, plan, accelerator)
+                self._prepare_module(net.module, data, plan)
                 net.fit(data, split_y if stratify else None)
         history = net.history
         if getattr(net, "interrupted_", False):

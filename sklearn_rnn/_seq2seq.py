@@ -1,5 +1,6 @@
 """Seq2SeqRegressor: sequence -> sequence (aligned or encoder-decoder) and vector -> sequence."""
 
+import math
 import numbers
 from numbers import Integral, Real
 
@@ -14,6 +15,7 @@ from torch import nn
 from sklearn_rnn._base import BaseRecurrentEstimator
 from sklearn_rnn._compat import Interval, StrOptions, _fit_context
 from sklearn_rnn._frontend import CAUSAL, CONV_PARAMETER_CONSTRAINTS, STRIDED
+from sklearn_rnn._highway import highway_start
 from sklearn_rnn._net import TimeOrderedSplit
 from sklearn_rnn._scaling import (
     WINDOW_KINDS,
@@ -219,7 +221,11 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         (the "highway" of LSTNet, Lai et al. 2018). Linear structure such as
         a trend or a seasonal pattern is then learned directly rather than
         through the recurrent state. Steps before a sequence's start count as
-        zeros. 0 for none. With ``scaling=None`` the layer reads the raw
+        zeros. Training starts from the least-squares forecast: the layer
+        is set to the ridge regression of the (scaled) targets on its
+        inputs over the training windows (the penalty chosen by
+        leave-one-out cross-validation), and the decoder's output layer to
+        zero. 0 for none. With ``scaling=None`` the layer reads the raw
         inputs while the targets are standardised, so inputs far from unit
         scale train it poorly: keep a ``scaling`` or scale them first.
     cell : {"lstm", "gru", "rnn"}, default="lstm"
@@ -931,6 +937,15 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             future_covariates=target_info.get("_future_covariates"),
             **params,
         )
+
+    def _prepare_module(self, module, data, plan):
+        """Start the highway (``highway_window``) from least squares on the training part."""
+        if getattr(module, "highway", None) is None:
+            return
+        n = len(data)
+        if plan["_early_stopping_on"]:
+            n -= math.ceil(n * self.validation_fraction)
+        highway_start(module, data, n)
 
     def _make_criterion(self):
         if self.quantiles is None:

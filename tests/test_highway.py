@@ -36,6 +36,45 @@ def test_highway_learns_a_linear_map_the_small_recurrent_model_misses():
     assert scores[0] < 0.8
 
 
+def test_training_starts_from_the_least_squares_forecast():
+    # targets that are one linear map of the window: the start alone forecasts them
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 8))
+    y = X @ rng.normal(size=(8, 4))
+    barely = dict(FAST, max_iter=1, learning_rate_init=1e-7)
+    scores = {
+        window: Seq2SeqRegressor(highway_window=window, scaling="standard", **barely)
+        .fit(X, y)
+        .score(X, y)
+        for window in (0, 8)
+    }
+    assert scores[8] > 0.99
+    assert scores[0] < 0.5
+
+
+def test_the_start_reads_only_the_training_part(monkeypatch):
+    import sklearn_rnn._seq2seq as seq2seq
+
+    seen = []
+    start = seq2seq.highway_start
+    monkeypatch.setattr(
+        seq2seq,
+        "highway_start",
+        lambda module, data, n: seen.append((len(data), n)) or start(module, data, n),
+    )
+    X, y = _extrapolation(n=50)
+    Seq2SeqRegressor(highway_window=3, **dict(FAST, max_iter=2), random_state=0).fit(X, y)
+    Seq2SeqRegressor(
+        highway_window=3,
+        early_stopping=True,
+        validation_fraction=0.2,
+        **dict(FAST, max_iter=2),
+        random_state=0,
+    ).fit(X, y)
+    # the held-out last windows of early stopping are not read
+    assert seen == [(50, 50), (50, 40)]
+
+
 def test_highway_term_is_added_to_every_decoded_step():
     X, y = _extrapolation(n=50)
     reg = Seq2SeqRegressor(highway_window=3, **FAST, random_state=0).fit(X, y)

@@ -270,12 +270,29 @@ class EncoderDecoderModule(nn.Module):
         terms : torch.Tensor of shape (batch, horizon, n_outputs * n_quantiles)
             Added to the output layer's values at each step.
         """
+        return self.highway(self.highway_inputs(X, lengths)).view(X.shape[0], self.horizon, -1)
+
+    def highway_inputs(self, X, lengths):
+        """Return what the highway reads: the last ``highway_window`` real steps.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (batch, time, input_size)
+            Padded input sequences.
+        lengths : torch.Tensor of shape (batch,)
+            Real length of each sequence.
+
+        Returns
+        -------
+        inputs : torch.Tensor of shape (batch, highway_window * input_size)
+            Step by step, oldest first, every feature of a step together;
+            zeros stand for the steps before a short sequence's start.
+        """
         k = self.highway_window
         steps = lengths.to(X.device).view(-1, 1) - k + torch.arange(k, device=X.device)
         real = (steps >= 0).unsqueeze(-1).to(X.dtype)
         index = steps.clamp(min=0).unsqueeze(-1).expand(-1, -1, X.shape[-1])
-        last = X.gather(1, index) * real
-        return self.highway(last.flatten(1)).view(X.shape[0], self.horizon, -1)
+        return (X.gather(1, index) * real).flatten(1)
 
     def context(self, X, lengths):
         """Return the context vector of each sample.

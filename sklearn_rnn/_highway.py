@@ -1,0 +1,68 @@
+"""Least-squares start of the linear highway of encoder-decoder forecasts."""
+
+import numpy as np
+import torch
+from sklearn.linear_model import RidgeCV
+
+# Ridge penalties tried by leave-one-out cross-validation (on standardised
+# highway inputs and targets).
+HIGHWAY_ALPHAS = np.logspace(-3, 3, 13)
+# Samples read per batch when collecting the highway's inputs.
+CHUNK = 4096
+
+
+def highway_start(module, data, n_train):
+    """Set the highway of ``module`` to the ridge regression of the targets on its inputs.
+
+    The highway (``EncoderDecoderModule.highway``) is a linear map from the
+    last input steps, as scaled for the network, to every decoded step. Its
+    weights are set to the ridge regression of the encoded training targets
+    on those inputs, the penalty chosen by efficient leave-one-out
+    cross-validation among ``HIGHWAY_ALPHAS``, and the output layer of the
+    decoder (``module.head``) is set to zero: training starts from the
+    linear forecast, and the recurrent part learns what it misses. Every
+    quantile of an output starts from the same map. Nothing is changed when
+    the inputs or targets are not finite.
+
+    Parameters
+    ----------
+    module : EncoderDecoderModule
+        A new module with a highway.
+    data : SequenceData
+        The training data with encoded targets ``(n, horizon, n_outputs)``.
+    n_train : int
+        The samples to read: the first ``n_train`` (the training part).
+
+    Returns
+    -------
+    alpha : float or None
+        The chosen penalty, None when the weights were left as drawn.
+    """
+    if n_train < 3:
+        return None
+    inputs, targets, weights = [], [], []
+    with torch.no_grad():
+        for start in range(0, n_train, CHUNK):
+            batch, target = data.batch(np.arange(start, min(n_train, start + CHUNK)))
+            X, lengths = batch["X"], batch["lengths"]
+            if module.future_covariates is not None:
+                X, lengths, _ = module.split_future(X, lengths)
+            if isinstance(target, dict):
+                if target.get("sample_weight") is not None:
+                    weights.append(target["sample_weight"].double().cpu().numpy())
+                target = target["y"]
+            inputs.append(module.highway_inputs(X, lengths).double().cpu().numpy())
+            targets.append(target.flatten(1).double().cpu().numpy())
+    Z, T = np.concatenate(inputs), np.concatenate(targets)
+    if not (np.isfinite(Z).all() and np.isfinite(T).all()):
+        return None
+    w = np.concatenate(weights) if weights else None
+    ridge = RidgeCV(alphas=HIGHWAY_ALPHAS).fit(Z, T, sample_weight=w)
+    layer = module.highway
+    repeats = layer.out_features // T.shape[1]
+    with torch.no_grad():
+        layer.weight.copy_(torch.from_numpy(np.repeat(ridge.coef_, repeats, axis=0)))
+        layer.bias.copy_(torch.from_numpy(np.repeat(ridge.intercept_, repeats)))
+        module.head.weight.zero_()
+        module.head.bias.zero_()
+    return float(ridge.alpha_)
