@@ -24,17 +24,20 @@ leaves 12 steps inside the training part is a validation origin; each
 candidate of ``CANDIDATES`` is measured there. The test origins are never read.
 
 ``--validation`` with seeds 0-2 on ``CONFIG`` of 96-step windows
-(``teacher_forcing_ratio=0``, ``highway_window=12``), coverage and the
-median's RMSE over the point model's: ``CONFIG`` co2 0.713 / 1.013, elnino
-0.551 / 1.055; patience 25: co2 0.694 / 1.017, elnino 0.469 / 1.033;
-patience 25 without the highway: co2 0.702 / 1.057, elnino 0.671 / 0.975.
-None meets both targets on both series; the last is the closest and is
-``QUANTILE_SETTINGS``.
+(``teacher_forcing_ratio=0``, ``highway_window=12``, the highway starting
+from its least-squares fit), coverage and the median's RMSE over the point
+model's: ``CONFIG`` co2 0.852 / 0.987, elnino 0.718 / 1.034; patience 25:
+co2 0.707 / 0.996, elnino 0.639 / 1.013; patience 25 without the highway:
+co2 0.702 / 1.057, elnino 0.671 / 0.975. ``CONFIG`` alone meets both
+targets on both series and is ``QUANTILE_SETTINGS``. (Before the
+least-squares start of the highway, ``CONFIG`` covered 0.713 on co2 and
+0.551 on elnino there, and the last candidate was used.)
 
-Measured on the test origins with seeds 0-2: co2 covers 0.718 (0.674-0.754)
-and the median's RMSE is 0.995x the point model's with the same settings
-(0.796 against 0.801); elnino covers 0.600 (0.529-0.674), below the target,
-and the median's RMSE is 0.885x the point model's (1.155 against 1.306).
+Measured on the test origins with seeds 0-2: co2 covers 0.768 (0.728-0.796)
+and the median's RMSE is 1.023x the point model's with the same settings
+(0.734 against 0.718); elnino covers 0.781 (0.777-0.786) and the median's
+RMSE is 0.917x the point model's (0.940 against 1.025). Both targets hold on
+both series.
 
 Usage::
 
@@ -65,7 +68,7 @@ CANDIDATES = {
     "patience 25": dict(n_iter_no_change=25),
     "patience 25, no highway": dict(n_iter_no_change=25, highway_window=0),
 }
-QUANTILE_SETTINGS = CANDIDATES["patience 25, no highway"]
+QUANTILE_SETTINGS = CANDIDATES["CONFIG"]
 
 
 def evaluate(series, n_train, origins, truth, horizon, settings, seed, reference=False):
