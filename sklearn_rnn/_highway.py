@@ -9,6 +9,11 @@ from sklearn.linear_model import RidgeCV
 HIGHWAY_ALPHAS = np.logspace(-3, 3, 13)
 # Samples read per batch when collecting the highway's inputs.
 CHUNK = 4096
+# At most this many training windows (evenly spaced) give the fit, and there
+# is no least-squares start when the highway reads more values than
+# MAX_INPUTS (its cost grows with their square).
+MAX_SAMPLES = 20_000
+MAX_INPUTS = 512
 
 
 def highway_start(module, data, n_train):
@@ -21,8 +26,10 @@ def highway_start(module, data, n_train):
     cross-validation among ``HIGHWAY_ALPHAS``, and the output layer of the
     decoder (``module.head``) is set to zero: training starts from the
     linear forecast, and the recurrent part learns what it misses. Every
-    quantile of an output starts from the same map. Nothing is changed when
-    the inputs or targets are not finite.
+    quantile of an output starts from the same map. At most ``MAX_SAMPLES``
+    windows, evenly spaced, are read. Nothing is changed when the highway
+    reads more than ``MAX_INPUTS`` values (``highway_window`` times the input
+    features) or when its inputs or targets are not finite.
 
     Parameters
     ----------
@@ -38,12 +45,15 @@ def highway_start(module, data, n_train):
     alpha : float or None
         The chosen penalty, None when the weights were left as drawn.
     """
-    if n_train < 3:
+    if n_train < 3 or module.highway.in_features > MAX_INPUTS:
         return None
+    rows = np.arange(n_train)
+    if n_train > MAX_SAMPLES:
+        rows = np.linspace(0, n_train - 1, MAX_SAMPLES).round().astype(np.int64)
     inputs, targets, weights = [], [], []
     with torch.no_grad():
-        for start in range(0, n_train, CHUNK):
-            batch, target = data.batch(np.arange(start, min(n_train, start + CHUNK)))
+        for start in range(0, len(rows), CHUNK):
+            batch, target = data.batch(rows[start : start + CHUNK])
             X, lengths = batch["X"], batch["lengths"]
             if module.future_covariates is not None:
                 X, lengths, _ = module.split_future(X, lengths)
@@ -57,6 +67,8 @@ def highway_start(module, data, n_train):
     if not (np.isfinite(Z).all() and np.isfinite(T).all()):
         return None
     w = np.concatenate(weights) if weights else None
+    if w is not None and not w.sum() > 0:
+        return None
     ridge = RidgeCV(alphas=HIGHWAY_ALPHAS).fit(Z, T, sample_weight=w)
     layer = module.highway
     repeats = layer.out_features // T.shape[1]

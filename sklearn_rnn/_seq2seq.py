@@ -224,8 +224,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         zeros. Training starts from the least-squares forecast: the layer
         is set to the ridge regression of the (scaled) targets on its
         inputs over the training windows (the penalty chosen by
-        leave-one-out cross-validation), and the decoder's output layer to
-        zero. 0 for none. With ``scaling=None`` the layer reads the raw
+        leave-one-out cross-validation; at most 20,000 windows, evenly
+        spaced), and the decoder's output layer to zero, when the layer
+        reads at most 512 values (``highway_window`` times the input
+        features). 0 for none. With ``scaling=None`` the layer reads the raw
         inputs while the targets are standardised, so inputs far from unit
         scale train it poorly: keep a ``scaling`` or scale them first.
     cell : {"lstm", "gru", "rnn"}, default="lstm"

@@ -52,6 +52,25 @@ def test_training_starts_from_the_least_squares_forecast():
     assert scores[0] < 0.5
 
 
+def test_the_start_reads_a_sample_of_many_windows_and_is_skipped_for_wide_inputs(
+    monkeypatch,
+):
+    import sklearn_rnn._highway as highway
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 8))
+    y = X @ rng.normal(size=(8, 4))
+    barely = dict(FAST, max_iter=1, learning_rate_init=1e-7, highway_window=8)
+
+    def score():
+        return Seq2SeqRegressor(scaling="standard", **barely).fit(X, y).score(X, y)
+
+    monkeypatch.setattr(highway, "MAX_SAMPLES", 50)
+    assert score() > 0.99  # 50 evenly spaced windows determine the linear map
+    monkeypatch.setattr(highway, "MAX_INPUTS", 7)
+    assert score() < 0.5  # 8 inputs: no start
+
+
 def test_the_start_reads_only_the_training_part(monkeypatch):
     import sklearn_rnn._seq2seq as seq2seq
 
