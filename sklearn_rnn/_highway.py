@@ -3,9 +3,10 @@
 import numpy as np
 import torch
 from sklearn.linear_model import RidgeCV
+from threadpoolctl import threadpool_limits
 
-# Ridge penalties tried by leave-one-out cross-validation (on standardised
-# highway inputs and targets).
+# Ridge penalties tried by leave-one-out cross-validation, on highway inputs
+# standardised per column and sample weights of mean 1.
 HIGHWAY_ALPHAS = np.logspace(-3, 3, 13)
 # Samples read per batch when collecting the highway's inputs.
 CHUNK = 4096
@@ -27,9 +28,13 @@ def highway_start(module, data, n_train):
     decoder (``module.head``) is set to zero: training starts from the
     linear forecast, and the recurrent part learns what it misses. Every
     quantile of an output starts from the same map. At most ``MAX_SAMPLES``
-    windows, evenly spaced, are read. Nothing is changed when the highway
-    reads more than ``MAX_INPUTS`` values (``highway_window`` times the input
-    features) or when its inputs or targets are not finite.
+    windows, evenly spaced, are read. The penalty applies to the inputs
+    standardised per column, with sample weights of mean 1, so neither the
+    inputs' scale nor the weights' total changes the fit. Nothing is changed
+    when the highway reads more than ``MAX_INPUTS`` values
+    (``highway_window`` times the input features), when the training part
+    has fewer than 3 windows, when its sample weights sum to zero, or when
+    the inputs or targets are not finite.
 
     Parameters
     ----------
@@ -67,14 +72,22 @@ def highway_start(module, data, n_train):
     if not (np.isfinite(Z).all() and np.isfinite(T).all()):
         return None
     w = np.concatenate(weights) if weights else None
-    if w is not None and not w.sum() > 0:
-        return None
-    ridge = RidgeCV(alphas=HIGHWAY_ALPHAS).fit(Z, T, sample_weight=w)
+    if w is not None:
+        if not w.sum() > 0:
+            return None
+        w = w / w.mean()
+    mean, scale = Z.mean(axis=0), Z.std(axis=0)
+    scale[scale == 0] = 1.0
+    # sklearn's solvers use BLAS threads: as many as the fit's torch threads
+    with threadpool_limits(limits=torch.get_num_threads()):
+        ridge = RidgeCV(alphas=HIGHWAY_ALPHAS).fit((Z - mean) / scale, T, sample_weight=w)
+    coef = ridge.coef_ / scale
+    intercept = ridge.intercept_ - coef @ mean
     layer = module.highway
     repeats = layer.out_features // T.shape[1]
     with torch.no_grad():
-        layer.weight.copy_(torch.from_numpy(np.repeat(ridge.coef_, repeats, axis=0)))
-        layer.bias.copy_(torch.from_numpy(np.repeat(ridge.intercept_, repeats)))
+        layer.weight.copy_(torch.from_numpy(np.repeat(coef, repeats, axis=0)))
+        layer.bias.copy_(torch.from_numpy(np.repeat(intercept, repeats)))
         module.head.weight.zero_()
         module.head.bias.zero_()
     return float(ridge.alpha_)

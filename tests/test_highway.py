@@ -71,6 +71,23 @@ def test_the_start_reads_a_sample_of_many_windows_and_is_skipped_for_wide_inputs
     assert score() < 0.5  # 8 inputs: no start
 
 
+def test_the_start_ignores_the_scale_of_inputs_and_of_sample_weights():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 8))
+    y = X @ rng.normal(size=(8, 4)) + 0.3 * rng.normal(size=(300, 4))
+    barely = dict(FAST, max_iter=1, learning_rate_init=1e-7, highway_window=8, random_state=0)
+    reg = Seq2SeqRegressor(scaling=None, **barely)
+    # raw inputs of a small scale: the penalty applies to standardised columns
+    small = reg.fit(X * 1e-3, y).predict(X * 1e-3)
+    large = reg.fit(X * 1e3, y).predict(X * 1e3)
+    np.testing.assert_allclose(small, large, atol=0.02)  # targets of spread about 3
+    assert reg.score(X * 1e3, y) > 0.95
+    reg = Seq2SeqRegressor(scaling="standard", **barely)
+    ones = reg.fit(X, y, sample_weight=np.ones(300)).predict(X)
+    tiny = reg.fit(X, y, sample_weight=np.full(300, 1e-5)).predict(X)
+    np.testing.assert_allclose(ones, tiny, rtol=1e-4, atol=1e-4)
+
+
 def test_the_start_reads_only_the_training_part(monkeypatch):
     import sklearn_rnn._seq2seq as seq2seq
 
