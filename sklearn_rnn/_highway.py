@@ -5,6 +5,8 @@ import torch
 from sklearn.linear_model import RidgeCV
 from threadpoolctl import threadpool_limits
 
+from sklearn_rnn._scaling import standard_scaling
+
 # Ridge penalties tried by leave-one-out cross-validation, on highway inputs
 # standardised per column and sample weights of mean 1.
 HIGHWAY_ALPHAS = np.logspace(-3, 3, 13)
@@ -76,8 +78,7 @@ def highway_start(module, data, n_train):
         if not w.sum() > 0:
             return None
         w = w / w.mean()
-    mean, scale = Z.mean(axis=0), Z.std(axis=0)
-    scale[scale == 0] = 1.0
+    mean, scale = standard_scaling(Z[:, None, :], np.ones(len(Z), dtype=np.int64))
     # sklearn's solvers use BLAS threads: as many as the fit's torch threads
     with threadpool_limits(limits=torch.get_num_threads()):
         ridge = RidgeCV(alphas=HIGHWAY_ALPHAS).fit((Z - mean) / scale, T, sample_weight=w)
