@@ -1,6 +1,5 @@
 """Seq2SeqRegressor: sequence -> sequence (aligned or encoder-decoder) and vector -> sequence."""
 
-import math
 import numbers
 from numbers import Integral, Real
 
@@ -945,8 +944,8 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         if getattr(module, "highway", None) is None:
             return
         n = len(data)
-        if plan["_early_stopping_on"]:
-            n -= math.ceil(n * self.validation_fraction)
+        if plan["_early_stopping_on"]:  # the first windows, as the split keeps them
+            n = len(self._validation_split(None, False)(np.arange(n))[0])
         highway_start(module, data, n)
 
     def _make_criterion(self):
