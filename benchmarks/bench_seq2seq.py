@@ -126,7 +126,7 @@ CONFIG = dict(
         n_threads=1,
     ),
 )
-SCALINGS = ("standard", "instance", "last", "difference")
+SCALINGS = ("standard", "instance", "mean", "last", "difference")
 
 
 # --------------------------------------------------------------------- data

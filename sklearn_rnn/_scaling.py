@@ -5,7 +5,7 @@ and :class:`~sklearn_rnn.Seq2SeqRegressor`'s targets use
 :func:`standard_scaling`, and :class:`~sklearn_rnn.preprocessing.SequenceScaler`
 is it as a transformer. :class:`BatchScaling` applies a scaling to each batch
 of inputs on the fly (``scaling="standard"``, ``"instance"``, and the
-per-window forms ``"last"`` and ``"difference"`` of
+per-window forms ``"mean"``, ``"last"`` and ``"difference"`` of
 :class:`~sklearn_rnn.Seq2SeqRegressor`); :func:`window_statistics` gives the
 per-window offset and scale that the regressor also applies to its targets.
 :class:`FutureCovariateScaling` extends a scaling to sequences that end with
@@ -17,6 +17,7 @@ import torch
 
 __all__ = [
     "INSTANCE_RELATIVE_FLOOR",
+    "SHIFT_KINDS",
     "WINDOW_KINDS",
     "BatchScaling",
     "FutureCovariateScaling",
@@ -28,7 +29,11 @@ __all__ = [
 ]
 
 # Scalings computed per sequence (window), from its own values.
-WINDOW_KINDS = ("instance", "last", "difference")
+WINDOW_KINDS = ("instance", "mean", "last", "difference")
+
+# Per-window forms whose values are then standardised by statistics of the
+# training windows (see window_moments).
+SHIFT_KINDS = ("mean", "last", "difference")
 
 # scaling="instance": a sequence whose standard deviation (per feature) is at
 # most this fraction of its largest absolute value is read as constant (float32
@@ -161,12 +166,13 @@ def window_statistics(X, lengths, kind):
         Padded float sequences (windows).
     lengths : torch.Tensor of shape (n_samples,)
         Real steps of each sequence.
-    kind : {"instance", "last", "difference"}
+    kind : {"instance", "mean", "last", "difference"}
         "instance": the mean and standard deviation of each feature over the
         sequence's real steps (a standard deviation at most
         ``INSTANCE_RELATIVE_FLOOR`` times the largest absolute value is
-        replaced by 1). "last" and "difference": the value of each feature at
-        the last real step, and a scale of 1.
+        replaced by 1). "mean": the mean of each feature over the sequence's
+        real steps, and a scale of 1. "last" and "difference": the value of
+        each feature at the last real step, and a scale of 1.
 
     Returns
     -------
@@ -182,9 +188,11 @@ def window_statistics(X, lengths, kind):
     >>> offset, scale = window_statistics(X, torch.tensor([2, 3]), "last")
     >>> offset[:, 0, 0].tolist(), scale[:, 0, 0].tolist()
     ([3.0, 8.0], [1.0, 1.0])
+    >>> window_statistics(X, torch.tensor([2, 3]), "mean")[0][:, 0, 0].tolist()
+    [2.0, 6.333333333333333]
     """
     lengths = lengths.to(X.device)
-    if kind != "instance":
+    if kind in ("last", "difference"):
         last = (lengths - 1).clamp(min=0)
         offset = X[torch.arange(len(X), device=X.device), last].double()[:, None, :]
         return offset, torch.ones_like(offset)
@@ -194,6 +202,8 @@ def window_statistics(X, lengths, kind):
     X64 = X.double()
     n = lengths.clamp(min=1).double()[:, None, None]
     mean = (X64 * real).sum(1, keepdim=True) / n
+    if kind == "mean":
+        return mean, torch.ones_like(mean)
     centred = torch.where(real, X64 - mean, 0.0)
     std = (centred.square().sum(1, keepdim=True) / n).sqrt()
     level = (X64.abs() * real).amax(1, keepdim=True)
@@ -204,7 +214,7 @@ def window_statistics(X, lengths, kind):
 def window_moments(X, lengths, kind, *, chunk_size=4096):
     """Mean and scale of the windows of ``X`` after a per-window scaling.
 
-    The statistics that :class:`BatchScaling` of kind "last" or
+    The statistics that :class:`BatchScaling` of kind "mean", "last" or
     "difference" uses to standardise the per-window values, over the real
     steps of every window (for "difference", the steps after the first).
 
@@ -214,7 +224,7 @@ def window_moments(X, lengths, kind, *, chunk_size=4096):
         Padded float sequences.
     lengths : ndarray of shape (n_samples,)
         Real steps of each sequence.
-    kind : {"last", "difference"}
+    kind : {"mean", "last", "difference"}
         The per-window scaling.
     chunk_size : int, default=4096
         Sequences transformed at a time.
@@ -245,21 +255,22 @@ class BatchScaling:
 
     Parameters
     ----------
-    kind : {"standard", "instance", "last", "difference"}
+    kind : {"standard", "instance", "mean", "last", "difference"}
         "standard": subtract ``mean`` and divide by ``scale`` (per feature, as
         fitted by :func:`standard_scaling` on the training data). "instance":
         per sequence and feature, subtract the mean and divide by the standard
         deviation over the sequence's real steps; a standard deviation at most
         ``INSTANCE_RELATIVE_FLOOR`` times the sequence's largest absolute value
         (a constant series up to float32 rounding) is replaced by 1, so the
-        series is centred only. "last": per sequence and feature, subtract the
+        series is centred only. "mean": per sequence and feature, subtract the
+        mean over the real steps. "last": per sequence and feature, subtract the
         value of the last real step. "difference": each step less the step
         before it; the first step of every sequence becomes 0. With ``mean``
-        and ``scale``, the values of "last" and "difference" are then
+        and ``scale``, the values of "mean", "last" and "difference" are then
         standardised (see :func:`window_moments`). Padding steps are zero
         after every kind but "standard".
     mean, scale : ndarray of shape (n_features,), default=None
-        The fitted statistics of "standard", "last" and "difference".
+        The fitted statistics of "standard", "mean", "last" and "difference".
 
     Examples
     --------
@@ -267,6 +278,8 @@ class BatchScaling:
     >>> from sklearn_rnn._scaling import BatchScaling
     >>> X = torch.tensor([[[1.0], [3.0], [0.0]], [[5.0], [5.0], [5.0]]])
     >>> BatchScaling("instance")(X, torch.tensor([2, 3]))[:, :, 0].tolist()
+    [[-1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
+    >>> BatchScaling("mean")(X, torch.tensor([2, 3]))[:, :, 0].tolist()
     [[-1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
     >>> BatchScaling("last")(X, torch.tensor([2, 3]))[:, :, 0].tolist()
     [[-2.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
@@ -290,8 +303,8 @@ class BatchScaling:
             mean, std = window_statistics(X, lengths, "instance")
             real = _real_mask(X, lengths)
             return torch.where(real, X.double() - mean, 0.0).div_(std).to(X.dtype)
-        if self.kind == "last":
-            offset, _ = window_statistics(X, lengths, "last")
+        if self.kind in ("mean", "last"):
+            offset, _ = window_statistics(X, lengths, self.kind)
             real = _real_mask(X, lengths)
             out = X - offset.to(X.dtype)
         else:
@@ -313,8 +326,9 @@ class FutureCovariateScaling:
     sequences of their own, so per-window statistics come from them only.
     The future values of ``columns`` get the same transform with the same
     statistics: "standard" and "instance" standardise them by the mean and
-    scale of their column, "last" subtracts the column's value at the last
-    input step (then standardises as the inputs), and "difference" continues
+    scale of their column, "mean" and "last" subtract the column's mean over
+    the input steps or its value at the last input step (then standardise as
+    the inputs), and "difference" continues
     the first differences (the first future step less the last input step).
     The other columns of the future steps become 0.
 
@@ -356,8 +370,8 @@ class FutureCovariateScaling:
         if kind == "instance":
             mean, std = window_statistics(values, inputs, "instance")
             return ((values.double() - mean) / std).to(X.dtype)
-        if kind == "last":
-            offset, _ = window_statistics(values, inputs, "last")
+        if kind in ("mean", "last"):
+            offset, _ = window_statistics(values, inputs, kind)
             values = values - offset.to(X.dtype)
         elif kind == "difference":
             values = torch.cat([torch.zeros_like(values[:, :1]), values.diff(dim=1)], dim=1)

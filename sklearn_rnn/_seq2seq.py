@@ -17,6 +17,7 @@ from sklearn_rnn._frontend import CAUSAL, CONV_PARAMETER_CONSTRAINTS, STRIDED
 from sklearn_rnn._highway import highway_start
 from sklearn_rnn._net import TimeOrderedSplit
 from sklearn_rnn._scaling import (
+    SHIFT_KINDS,
     WINDOW_KINDS,
     BatchScaling,
     FutureCovariateScaling,
@@ -145,7 +146,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     over their real time steps inside the estimator and predictions are
     returned on the original scale, so targets in the hundreds or thousands
     need no scaling by hand. The per-window forms of ``scaling`` ("instance",
-    "last", "difference") also give each window's targets relative to the
+    "mean", "last", "difference") also give each window's targets relative to the
     window itself and add the window's level back to the predictions, so a
     series that leaves the range of its training part is forecast from plain
     windows, without offsets computed by hand.
@@ -203,8 +204,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         :func:`~sklearn_rnn.preprocessing.last_windows` build such ``X``.
         ``scaling`` transforms the future values of a column as its input
         steps, with statistics from the input steps only: "standard" and
-        "instance" by the column's mean and scale, "last" relative to the
-        column's value at the last input step, "difference" by continuing
+        "instance" by the column's mean and scale, "mean" and "last"
+        relative to the column's mean over the input steps or its value at
+        the last input step, "difference" by continuing
         the column's first differences (the first future step less the last
         input step); then standardised as the inputs. None: every step of
         ``X`` is input.
@@ -327,8 +329,8 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     tol : float, default=1e-4
         Smallest decrease of the validation loss (of the training loss, without
         early stopping) that counts as an improvement.
-    scaling : {"auto", "standard", "instance", "last", "difference"} or None, \
-            default="auto"
+    scaling : {"auto", "standard", "instance", "mean", "last", "difference"} \
+            or None, default="auto"
         Scaling of numeric input, applied to each batch on the fly (``X`` is
         not copied) and the same way at prediction. "auto": "instance" for
         sequences in encoder-decoder mode with at most as many outputs as
@@ -347,14 +349,18 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
           standard deviation is at most 1e-5 of its largest absolute value
           is only centred); target column ``j`` by the same mean and scale.
           Also in aligned mode.
+        - "mean": each window less its mean over its real steps, per
+          feature; the targets less the mean of their input column. Unlike
+          "instance", the windows keep their amplitude: one scale, from the
+          training windows, serves them all.
         - "last": each window less its value at its last real step, per
           feature; the targets less the last value of their input column.
         - "difference": the first differences of each window (its first
           step becomes 0); the targets less the last value of their input
           column.
 
-        The values of "last" and "difference" are then standardised by
-        statistics of the training windows. "last" and "difference" apply to
+        The values of "mean", "last" and "difference" are then standardised
+        by statistics of the training windows. These three apply to
         numeric sequences in encoder-decoder mode only (a ValueError
         otherwise); "instance" not to ``input_type="vectors"``. None: no
         scaling. Token input (ids) is never scaled.
@@ -466,7 +472,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
         "quantiles": [None, "array-like"],
         "future_covariates": [None, "array-like"],
-        "scaling": [StrOptions({"auto", "standard", "instance", "last", "difference"}), None],
+        "scaling": [
+            StrOptions({"auto", "standard", "instance", "mean", "last", "difference"}),
+            None,
+        ],
         "highway_window": [Interval(Integral, 0, None, closed="left")],
         **CONV_PARAMETER_CONSTRAINTS,
     }
@@ -625,16 +634,17 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
 
     def _check_window_scaling(self):
         """Raise when ``scaling`` names a per-window form the parameters cannot use."""
-        if self.scaling not in ("last", "difference"):
+        if self.scaling not in SHIFT_KINDS:
             return
+        level = "mean" if self.scaling == "mean" else "last value"
         where = self._without_windows(
             " (each target step would be given relative to input steps after it)",
-            " (a vector has no last step)",
+            " (a vector has no steps)",
         )
         if where is not None:
             raise ValueError(
                 f"scaling={self.scaling!r} gives each window and its targets relative to "
-                f"the window's last value, which does not apply to {where}. Use "
+                f"the window's {level}, which does not apply to {where}. Use "
                 "scaling='instance', 'standard' or None."
             )
 
@@ -805,7 +815,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         return self._future_scaling(data, kind, info, self.horizon_, columns, reset)
 
     def _sequence_scaling(self, data, kind, info, reset):
-        """The per-batch scaling of ``X``; "last" and "difference" standardise afterwards.
+        """The per-batch scaling of ``X``; "mean", "last", "difference" standardise afterwards.
 
         The statistics of the per-window values come from the training
         windows (see :func:`~sklearn_rnn._scaling.window_moments`) and are
@@ -816,7 +826,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         scaling = self._scaling_form(kind, reset)
         if reset:
             info["_scaling"] = scaling
-        if scaling not in ("last", "difference"):
+        if scaling not in SHIFT_KINDS:
             return super()._input_scaling(data, kind, info, reset)
         if reset and scaling == "difference" and data.lengths.min() < 2:
             raise ValueError(
@@ -854,7 +864,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     def _target_window(self, data):
         """The per-window form applied to the targets of ``data``'s windows, or None.
 
-        "instance", "last" and "difference" on numeric sequences: target
+        "instance", "mean", "last" and "difference" on numeric sequences: target
         column ``j`` is given relative to input column ``j`` of its window.
         """
         if data.scaling is None or data.scaling.kind not in WINDOW_KINDS:

@@ -17,7 +17,7 @@ from sklearn_rnn.modules import EncoderDecoderModule
 from sklearn_rnn.preprocessing import last_windows, make_windows
 
 SMALL = dict(hidden_size=6, max_iter=2, batch_size=32, n_threads=1, random_state=0)
-FORMS = ["standard", "instance", "last", "difference", None]
+FORMS = ["standard", "instance", "mean", "last", "difference", None]
 L, H = 8, 4
 
 
@@ -104,7 +104,7 @@ def test_the_decoder_is_causal_in_the_future_covariates(scaling, step):
     assert np.abs(after[:, step] - before[:, step]).min() > 0
 
 
-@pytest.mark.parametrize("scaling", ["standard", "last", "difference"])
+@pytest.mark.parametrize("scaling", ["standard", "mean", "last", "difference"])
 def test_fitted_statistics_come_from_the_input_steps(scaling):
     X, y = _windows()
     reg = Seq2SeqRegressor(future_covariates=[1], scaling=scaling, **SMALL).fit(X, y)
@@ -140,6 +140,9 @@ def test_future_values_get_the_transform_of_their_column(scaling):
         mean = inputs_1.mean(1, keepdims=True)
         std = inputs_1.std(1, keepdims=True)
         expected = torch.from_numpy((X[:5, L:, 1] - mean) / std)
+    elif scaling == "mean":
+        rel = X[:5, L:, 1] - inputs_1.mean(1, keepdims=True)
+        expected = torch.from_numpy((rel - reg._x_mean[1]) / reg._x_scale[1])
     elif scaling == "last":
         rel = X[:5, L:, 1] - X[:5, L - 1 : L, 1]
         expected = torch.from_numpy((rel - reg._x_mean[1]) / reg._x_scale[1])

@@ -12,7 +12,7 @@ from sklearn_rnn._scaling import BatchScaling, window_moments, window_statistics
 from sklearn_rnn.preprocessing import make_windows
 
 SMALL = dict(hidden_size=6, max_iter=2, batch_size=16, n_threads=1, random_state=0)
-FORMS = ["standard", "instance", "last", "difference", None]
+FORMS = ["standard", "instance", "mean", "last", "difference", None]
 
 
 def _windows(n_features=1, length=300, seed=0):
@@ -34,6 +34,9 @@ def test_window_statistics_of_a_known_window():
     assert scale.flatten().tolist() == [1.0, 1.0]
     mean, std = window_statistics(X, lengths, "instance")
     np.testing.assert_allclose(mean[:, 0, 0], [3.0, 4.0])
+    offset, scale = window_statistics(X, lengths, "mean")
+    np.testing.assert_allclose(offset[:, 0, 0], [3.0, 4.0])
+    assert scale.flatten().tolist() == [1.0, 1.0]
     np.testing.assert_allclose(std[:, 0, 0], [np.sqrt(14 / 3), 1.0])  # constant: scale 1
 
 
@@ -42,6 +45,8 @@ def test_batch_scaling_per_window_forms_on_a_known_window():
     lengths = torch.tensor([3, 4])
     last = BatchScaling("last")(X, lengths)[:, :, 0]
     assert last.tolist() == [[-5.0, -4.0, 0.0, 0.0], [-6.0, -5.0, -3.0, 0.0]]
+    centred = BatchScaling("mean")(X, lengths)[:, :, 0]
+    np.testing.assert_allclose(centred, [[-2.0, -1.0, 3.0, 0.0], [-2.5, -1.5, 0.5, 3.5]])
     diff = BatchScaling("difference")(X, lengths)[:, :, 0]
     assert diff.tolist() == [[0.0, 1.0, 4.0, 0.0], [0.0, 1.0, 2.0, 3.0]]
     # then standardised by statistics of the training windows, padding stays 0
@@ -60,7 +65,7 @@ def test_targets_round_trip_through_each_form(scaling):
     reg = Seq2SeqRegressor(scaling=scaling, **SMALL).fit(X, y)
     data, _ = reg._check_X(X, reset=False)
     encoded, _, _, info = reg._encode_targets(y, data)
-    window = scaling in ("instance", "last", "difference")
+    window = scaling in ("instance", "mean", "last", "difference")
     assert info["_y_window"] == (scaling if window else None)
     np.testing.assert_allclose(encoded.numpy().std(axis=(0, 1)), 1.0, rtol=1e-3)
     decoded = reg._decode_outputs(encoded.numpy().astype(np.float64), data)
@@ -90,7 +95,20 @@ def test_instance_inverts_exactly_on_a_known_window(monkeypatch):
     np.testing.assert_allclose(reg.predict(window[None, :, None]), np.full((1, 4), expected))
 
 
-@pytest.mark.parametrize("scaling", ["last", "difference"])
+def test_mean_inverts_exactly_on_a_known_window(monkeypatch):
+    X, y = _windows()
+    reg = Seq2SeqRegressor(scaling="mean", **SMALL).fit(X, y)
+    window = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0])
+    one = torch.ones((1, reg.horizon_, 1))
+    monkeypatch.setattr(reg, "_forward", lambda data: one)
+    # one scale for every window: the output is not multiplied by the window's spread
+    expected = window.mean() + float(reg._y_scale[0] + reg._y_mean[0])
+    np.testing.assert_allclose(reg.predict(window[None, :, None]), np.full((1, 4), expected))
+    wide = reg.predict((window * 3.0)[None, :, None])
+    np.testing.assert_allclose(wide, np.full((1, 4), 3.0 * window.mean() + expected - 5.5))
+
+
+@pytest.mark.parametrize("scaling", ["mean", "last", "difference"])
 def test_a_shifted_window_gets_the_shifted_forecast(scaling):
     X, y = _windows()
     reg = Seq2SeqRegressor(scaling=scaling, **SMALL).fit(X, y)
@@ -139,6 +157,8 @@ def test_ragged_windows_are_scaled_from_their_own_last_step():
     [
         (dict(scaling="last", mode="aligned"), "aligned"),
         (dict(scaling="difference", mode="aligned"), "aligned"),
+        (dict(scaling="mean", mode="aligned"), "aligned"),
+        (dict(scaling="mean", input_type="vectors"), "vectors"),
         (dict(scaling="last", input_type="vectors"), "vectors"),
         (dict(scaling="difference", embedding_dim=3), "token"),
         (dict(scaling="median"), "scaling"),
@@ -158,7 +178,7 @@ def test_per_window_forms_that_do_not_apply_raise_before_training(params, match)
     assert not hasattr(reg, "net_")
 
 
-@pytest.mark.parametrize("scaling", ["instance", "last", "difference"])
+@pytest.mark.parametrize("scaling", ["instance", "mean", "last", "difference"])
 def test_more_targets_than_input_columns_raise_before_training(scaling):
     X, y = _windows()
     y = np.stack([y, y], axis=2)
@@ -186,7 +206,7 @@ def test_instance_scales_aligned_targets_per_sequence():
     )
 
 
-@pytest.mark.parametrize("scaling", ["last", "difference", "instance"])
+@pytest.mark.parametrize("scaling", ["last", "difference", "instance", "mean"])
 def test_window_scaling_is_saved_and_loaded(scaling, tmp_path):
     X, y = _windows()
     reg = Seq2SeqRegressor(scaling=scaling, **SMALL).fit(X, y)
