@@ -642,10 +642,15 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             " (a vector has no steps)",
         )
         if where is not None:
+            if self.mode == "aligned":
+                instead = "scaling='instance', 'standard' or None"
+            elif self.input_type == "vectors":
+                instead = "scaling='standard' or None"
+            else:
+                instead = "scaling=None (token ids are never scaled)"
             raise ValueError(
                 f"scaling={self.scaling!r} gives each window and its targets relative to "
-                f"the window's {level}, which does not apply to {where}. Use "
-                "scaling='instance', 'standard' or None."
+                f"the window's {level}, which does not apply to {where}. Use {instead}."
             )
 
     def _future_covariate_columns(self, n_features=None):
@@ -900,7 +905,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
                 raise ValueError(
                     f"scaling={self.scaling!r} gives target column j relative to input "
                     f"column j of its window, but y has {padded.shape[2]} outputs per step "
-                    f"and X only {n_features} features. Put the series to forecast first "
+                    f"and X only {n_features} feature(s). Put the series to forecast first "
                     "among the input features, or use scaling='standard' or None."
                 )
             offset, w_scale = self._window_statistics(data, window, padded.shape[2])

@@ -158,9 +158,9 @@ def test_ragged_windows_are_scaled_from_their_own_last_step():
         (dict(scaling="last", mode="aligned"), "aligned"),
         (dict(scaling="difference", mode="aligned"), "aligned"),
         (dict(scaling="mean", mode="aligned"), "aligned"),
-        (dict(scaling="mean", input_type="vectors"), "vectors"),
-        (dict(scaling="last", input_type="vectors"), "vectors"),
-        (dict(scaling="difference", embedding_dim=3), "token"),
+        (dict(scaling="mean", input_type="vectors"), "no steps.*'standard' or None"),
+        (dict(scaling="last", input_type="vectors"), "vectors.*Use scaling='standard' or None"),
+        (dict(scaling="difference", embedding_dim=3), "token.*Use scaling=None"),
         (dict(scaling="median"), "scaling"),
     ],
 )
