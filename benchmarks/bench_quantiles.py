@@ -31,8 +31,8 @@ elnino 0.709 / 1.063; patience 25 without the highway: co2 0.720 / 1.072,
 elnino 0.689 / 1.013; ``CONFIG`` with ``"instance"`` and a highway of 12
 steps: co2 0.815 / 0.977, elnino 0.742 / 1.050 (above 1.05 before
 rounding); the same on 96-step windows (``bench_seq2seq.py``'s previous
-configuration): co2 0.788 / 1.002, elnino 0.715 / 1.033. Only the last meets both targets on both series, and
-it is ``QUANTILE_SETTINGS``.
+configuration): co2 0.788 / 1.002, elnino 0.715 / 1.033. Only the last
+meets both targets on both series, and it is ``QUANTILE_SETTINGS``.
 
 Measured on the test origins with seeds 0-2: co2 covers 0.756 (0.714-0.784)
 and the median's RMSE is 1.012x the point model's with the same settings

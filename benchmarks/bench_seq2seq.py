@@ -64,8 +64,19 @@ and 36 steps over 96-step windows 1.081, 1.083, 1.081, 1.086 (with highway
 24: hidden size 64 1.081, step size 2e-3 1.084, teacher forcing 0.5 1.091,
 patience 20 1.186); 120-step windows with highway 24 (``CONFIG``) 1.074
 (1.088, 1.049, 1.087), with highway 12 or 18 1.097, 1.077; 144-step windows
-1.118 to 1.127. On ``CONFIG``, step size 2e-3, batches of 16 or 64, an
-LSTM cell or a validation fraction of 0.2 gave 1.077 to 1.096.
+1.118 to 1.127; highway 60 or 120 over 120-step windows 1.053 (1.150,
+1.080, 0.939) and 1.442. On ``CONFIG``: step size 2e-3, batches of 16 or
+64, an LSTM cell, a validation fraction of 0.2, hidden size 16, ``alpha``
+1e-3, ``learning_rate="adaptive"``, windows of at least 72 steps 1.074 to
+1.101; two layers 1.071 (largest ratio 1.088); a convolutional front-end
+of 32 filters 1.068 (largest 1.079). Since the target holds per series,
+these were ranked by the largest of the three ratios, then by the
+geometric mean, with differences inside the spread of the seeds (about
+0.03 on co2) counted as ties in favour of the simpler network: ``CONFIG``
+(largest 1.088) against highway 60 (1.150, though the best geometric
+mean) and the front-end or two layers (ties). Early stopping keeps an
+early epoch (the first, on elnino and sunspots with ``random_state`` 0):
+the forecasts stay close to the highway's least-squares start.
 
 Measured with 5 seeds on the test origins (ratio to the best statsmodels
 model): co2 0.630 (1.25x, AR(25)), elnino 0.982 (1.14x, SARIMA), sunspots
