@@ -797,7 +797,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         if not same:
             raise ValueError(
                 "warm_start=True, but the features or targets differ from the previous "
-                "fit; set warm_start=False to fit a new model."
+                "fit (their number, the classes, the quantiles or the per-window "
+                "scaling); set warm_start=False to fit a new model."
             )
         if "_known_ids" in info:
             if info["vocabulary_size_"] > self.vocabulary_size_:

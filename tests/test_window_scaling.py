@@ -217,6 +217,16 @@ def test_window_scaling_is_saved_and_loaded(scaling, tmp_path):
     np.testing.assert_array_equal(refit.predict(X[:15]), reg.predict(X[:15]))
 
 
+def test_warm_start_refuses_another_window_scaling():
+    X, y = _windows()
+    reg = Seq2SeqRegressor(scaling="mean", warm_start=True, **SMALL).fit(X, y)
+    before = reg.predict(X[:5])
+    reg.set_params(scaling="last")
+    with pytest.raises(ValueError, match="per-window scaling"):
+        reg.fit(X, y)
+    np.testing.assert_array_equal(reg.predict(X[:5]), before)
+
+
 def test_float32_windows_are_used_in_place_and_left_unchanged():
     X, y = _windows()
     X = X.astype(np.float32)
