@@ -72,35 +72,35 @@ def test_targets_round_trip_through_each_form(scaling):
     np.testing.assert_allclose(decoded, y, rtol=1e-5, atol=1e-4)
 
 
-@pytest.mark.parametrize("scaling", ["last", "difference"])
-def test_last_and_difference_invert_exactly_on_a_known_window(scaling, monkeypatch):
+def _constant_output_model(scaling, value, monkeypatch):
+    """A model fitted with ``scaling`` whose network outputs ``value`` at every step."""
     X, y = _windows()
     reg = Seq2SeqRegressor(scaling=scaling, **SMALL).fit(X, y)
+    out = torch.full((1, reg.horizon_, 1), value)
+    monkeypatch.setattr(reg, "_forward", lambda data: out)
+    return reg
+
+
+@pytest.mark.parametrize("scaling", ["last", "difference"])
+def test_last_and_difference_invert_exactly_on_a_known_window(scaling, monkeypatch):
+    reg = _constant_output_model(scaling, 0.0, monkeypatch)
     window = np.array([[3.0], [5.0], [4.0], [8.0], [9.0], [7.0], [6.0], [6.5], [7.5], [10.0]])
-    zero = torch.zeros((1, reg.horizon_, 1))
-    monkeypatch.setattr(reg, "_forward", lambda data: zero)
     # a network output of 0 is the mean change from the window's last value
     expected = 10.0 + float(reg._y_mean[0])
     np.testing.assert_allclose(reg.predict(window[None]), np.full((1, 4), expected), rtol=1e-6)
 
 
 def test_instance_inverts_exactly_on_a_known_window(monkeypatch):
-    X, y = _windows()
-    reg = Seq2SeqRegressor(scaling="instance", **SMALL).fit(X, y)
+    reg = _constant_output_model("instance", 1.0, monkeypatch)
     window = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0])
-    one = torch.ones((1, reg.horizon_, 1))
-    monkeypatch.setattr(reg, "_forward", lambda data: one)
     standardised = float(reg._y_scale[0] + reg._y_mean[0])
     expected = window.mean() + window.std() * standardised
     np.testing.assert_allclose(reg.predict(window[None, :, None]), np.full((1, 4), expected))
 
 
 def test_mean_inverts_exactly_on_a_known_window(monkeypatch):
-    X, y = _windows()
-    reg = Seq2SeqRegressor(scaling="mean", **SMALL).fit(X, y)
+    reg = _constant_output_model("mean", 1.0, monkeypatch)
     window = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0])
-    one = torch.ones((1, reg.horizon_, 1))
-    monkeypatch.setattr(reg, "_forward", lambda data: one)
     # one scale for every window: the output is not multiplied by the window's spread
     expected = window.mean() + float(reg._y_scale[0] + reg._y_mean[0])
     np.testing.assert_allclose(reg.predict(window[None, :, None]), np.full((1, 4), expected))
