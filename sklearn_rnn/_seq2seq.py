@@ -1,6 +1,7 @@
 """Seq2SeqRegressor: sequence -> sequence (aligned or encoder-decoder) and vector -> sequence."""
 
 import numbers
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -15,6 +16,7 @@ from sklearn_rnn._base import BaseRecurrentEstimator
 from sklearn_rnn._compat import Interval, StrOptions, _fit_context
 from sklearn_rnn._frontend import CAUSAL, CONV_PARAMETER_CONSTRAINTS, STRIDED
 from sklearn_rnn._highway import highway_start
+from sklearn_rnn._input import _caller_stacklevel
 from sklearn_rnn._net import TimeOrderedSplit
 from sklearn_rnn._scaling import (
     SHIFT_KINDS,
@@ -59,6 +61,21 @@ def _r2(stats):
     tot = s2 - s**2 / n
     r2 = torch.where(tot > 0, 1 - res / tot.clamp_min(1e-300), (res == 0).double())
     return r2.mean()
+
+
+def _empty_future(data, horizon, columns):
+    """Per sequence, whether its last ``horizon`` steps are NaN outside ``columns``.
+
+    None when every column is a future covariate.
+    """
+    others = np.setdiff1d(np.arange(data.X.shape[2]), columns)
+    if not len(others):
+        return None
+    steps = torch.arange(data.X.shape[1])[None, :]
+    lengths = data.lengths_t[:, None]
+    future = (steps >= lengths - horizon) & (steps < lengths)
+    nan = torch.isnan(data.X[:, :, torch.from_numpy(others)]).all(-1)
+    return (nan | ~future).all(1).numpy()
 
 
 def _median_weights(levels):
@@ -198,7 +215,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         ``len - H + t`` of its sequence, next to the previous output and
         the context. The other columns of the last ``H`` steps are ignored
         and may be NaN (NaN anywhere else is an error); at predict every
-        sequence needs at least ``H + 1`` steps. Ragged ``X`` ends each
+        sequence needs at least ``H + 1`` steps, and a model whose
+        training windows had NaN there warns when a sequence's last ``H``
+        steps hold values in those columns (a window given without its
+        future covariate values). Ragged ``X`` ends each
         sequence with its own ``H`` future steps.
         :func:`~sklearn_rnn.preprocessing.make_windows` and
         :func:`~sklearn_rnn.preprocessing.last_windows` build such ``X``.
@@ -750,8 +770,31 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         return SequenceData(data.X, lengths - horizon)
 
     def _future_scaling(self, data, kind, info, horizon, columns, reset):
-        """The :class:`FutureCovariateScaling` of ``data``, its statistics from the input steps."""
-        inner = self._sequence_scaling(self._input_part(data, horizon, columns), kind, info, reset)
+        """The :class:`FutureCovariateScaling` of ``data``, its statistics from the input steps.
+
+        At fit, records whether the columns other than ``columns`` were NaN in
+        every horizon step (the layout of ``make_windows``); at predict, warns
+        when such a model gets sequences whose horizon steps hold values there,
+        the sign of windows given without their future covariate values.
+        """
+        empty = _empty_future(data, horizon, columns)
+        inputs = self._input_part(data, horizon, columns)  # checks the layout first
+        if reset:
+            info["_future_empty"] = empty is not None and bool(empty.all())
+        elif getattr(self, "_future_empty", False) and empty is not None and not empty.all():
+            i = int(np.flatnonzero(~empty)[0])
+            warnings.warn(
+                f"X[{i}] holds values outside the future_covariates columns in its last "
+                f"{horizon} steps, which this model reads as the horizon (the values of "
+                f"future_covariates for the {horizon} forecast steps), whereas they were NaN "
+                f"in every training window ({int((~empty).sum())} sequence(s) like this). "
+                "If X holds only past steps, append the horizon's covariate values, e.g. "
+                "with last_windows(..., future_covariates=..., future_values=...) giving "
+                f"{horizon} future values.",
+                UserWarning,
+                stacklevel=_caller_stacklevel(),
+            )
+        inner = self._sequence_scaling(inputs, kind, info, reset)
         return FutureCovariateScaling(inner, horizon, columns)
 
     def _check_targets(self, y, n, lengths, *, fit):

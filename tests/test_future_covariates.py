@@ -1,6 +1,7 @@
 """Covariates of Seq2SeqRegressor: past ones as input features, future ones fed to the decoder."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -80,7 +81,8 @@ def test_future_values_of_other_columns_change_nothing(scaling):
     assert np.isnan(X[-20:, L:, [0, 2]]).all()
     X_filled = X[-20:].copy()
     X_filled[:, L:, [0, 2]] = np.random.RandomState(0).normal(100, 50, size=(20, H, 2))
-    np.testing.assert_array_equal(reg.predict(X_filled), before)
+    with pytest.warns(UserWarning, match="holds values outside the future_covariates"):
+        np.testing.assert_array_equal(reg.predict(X_filled), before)
     # nor do they at fit
     X_train = X.copy()
     X_train[:, L:, 0] = 1e4
@@ -317,6 +319,32 @@ def test_bad_input_at_predict(change, match):
     np.testing.assert_array_equal(reg.predict(X[:5]), before)
 
 
+def test_windows_without_their_future_values_warn_at_predict():
+    series = _series(120)
+    X, y = make_windows(series, L, H, targets=0, future_covariates=[1])
+    reg = Seq2SeqRegressor(future_covariates=[1], **SMALL).fit(X, y)
+    assert reg._future_empty
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # windows laid out as at fit: no warning
+        reg.predict(X[:5])
+        reg.predict(last_windows(series, L, future_covariates=[1], future_values=[0.5] * H))
+    past_only = series[None, -(L + H) :]  # no NaN: the last H past steps read as the horizon
+    too_few = last_windows(series, L + H - 2, future_covariates=[1], future_values=[0.5] * 2)
+    for bad, first, count in ((past_only, 0, 1), ([X[0], too_few[0], X[1]], 1, 1)):
+        with pytest.warns(UserWarning, match=rf"X\[{first}\] holds values outside .*{count} seq"):
+            reg.predict(bad)
+
+
+def test_no_warning_when_the_training_horizons_held_values():
+    X, y = _windows(120)
+    filled = np.nan_to_num(X, nan=0.0)  # the other columns' horizon steps hold zeros
+    reg = Seq2SeqRegressor(future_covariates=[1], **SMALL).fit(filled, y)
+    assert not reg._future_empty
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_allclose(reg.predict(filled[:5]), reg.predict(X[:5]))
+
+
 def test_nan_outside_the_future_steps_still_raises_without_future_covariates():
     X, y = _windows(120)
     with pytest.raises(ValueError, match="contains NaN"):
@@ -459,6 +487,7 @@ def test_highway_and_front_end_read_the_input_steps_only(params):
     changed = X[-10:].copy()
     changed[:, L + 2, 1] += 5.0
     changed[:, L:, 0] = 1e3
-    after = reg.predict(changed)
+    with pytest.warns(UserWarning, match="holds values outside the future_covariates"):
+        after = reg.predict(changed)
     np.testing.assert_array_equal(after[:, :2], before[:, :2])
     assert np.abs(after[:, 2] - before[:, 2]).min() > 0
