@@ -24,6 +24,7 @@ from sklearn_rnn._compat import (
 )
 from sklearn_rnn._frontend import CAUSAL, STRIDED, check_conv, check_conv_layout
 from sklearn_rnn._input import (
+    _caller_stacklevel,
     check_input,
     check_token_strings,
     encode_token_strings,
@@ -245,6 +246,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             if table and self._fit_layout == "table":
                 _check_feature_names(self, X, reset=False)
                 _check_n_features(self, X, reset=False)
+            elif table and kind == "sequences" and not tokens and padded.shape[1] == 1:
+                _warn_one_step_table(padded.shape[0], getattr(self, "_max_length", 1))
             self._check_step_features(1 if tokens else padded.shape[2])
             if tokens:
                 known = np.zeros_like(padded, dtype=bool)
@@ -968,3 +971,17 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             order = torch.from_numpy(np.concatenate(batches))
             out = torch.empty_like(out).index_copy_(0, order, out)
         return out
+
+
+def _warn_one_step_table(n_rows, max_length):
+    """Warn when a 2-D ``(n_rows, 1)`` X meets a model fitted on longer sequences."""
+    if max_length < 2 or n_rows < 2:
+        return
+    warnings.warn(
+        f"X is 2-D of shape ({n_rows}, 1), read as {n_rows} sequences of 1 step each "
+        f"(2-D X is (n_samples, n_timesteps)), but the model was fitted on sequences of "
+        f"up to {max_length} steps. For one sequence of {n_rows} steps of one feature, "
+        f"pass X[None] (shape (1, {n_rows}, 1)).",
+        UserWarning,
+        stacklevel=_caller_stacklevel(),
+    )

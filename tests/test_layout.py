@@ -226,3 +226,22 @@ def test_tables_read_as_vectors_and_token_matrices_do_not_warn():
 def test_list_of_unequal_channels_first_series_names_the_converter():
     with pytest.raises(ValueError, match="different numbers of features.*FromChannelsFirst"):
         LSTMClassifier(**SMALL).fit(_unequal(n=4), [0, 1, 0, 1])
+
+
+@pytest.mark.parametrize("estimator", [Seq2SeqRegressor(**SMALL), LSTMClassifier(**SMALL)])
+def test_a_one_step_table_after_longer_sequences_warns(estimator):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(20, 12, 1))
+    y = X[:, -3:, 0] if isinstance(estimator, Seq2SeqRegressor) else np.arange(20) % 2
+    model = clone(estimator).fit(X, y)
+    with pytest.warns(UserWarning, match=r"shape \(12, 1\), read as 12 sequences of 1 step"):
+        out = model.predict(X[0])  # one window without its sample axis
+    assert len(out) == 12
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(model.predict(X[0][None])) == 1  # the fix the message gives
+        model.predict(X[:3, :, 0])  # 2-D sequences of 12 steps
+    one_step = clone(estimator).fit(X[:, :1], y if y.ndim == 1 else y[:, :1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        one_step.predict(X[:5, 0])  # fitted on 1-step sequences: nothing to warn about
