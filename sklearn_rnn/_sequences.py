@@ -67,9 +67,17 @@ def _as_numeric(a, name, tokens, padding=False):
             a = a.astype(np.float64)
         except (TypeError, ValueError) as exc:
             kinds = sorted({type(v).__name__ for v in a.flat if not isinstance(v, numbers.Real)})
+            hint = "Numeric sequences are expected."
+            if "Series" in kinds:
+                hint = (
+                    "Cells that are pandas Series are sktime's 'nested_univ' layout: "
+                    "convert X with sktime's convert_to(X, 'numpy3D') (or 'np-list' for "
+                    "series of different lengths) and read that channels-first layout "
+                    "with sklearn_rnn.preprocessing.FromChannelsFirst."
+                )
             raise TypeError(
-                f"{name} holds values that are not numbers ({', '.join(kinds)}): {exc}. "
-                "Numeric sequences are expected."
+                f"{name} holds values that are not numbers ({', '.join(kinds)}): "
+                f"{str(exc).rstrip('.')}. {hint}"
             ) from exc
     if tokens:
         if a.dtype.kind == "f":

@@ -144,6 +144,14 @@ CASES = [
         "not numbers \\(dict\\).*argument must be",
         X=lambda X, y: [{"a": 1}] * N,
     ),
+    fit_case(
+        "sktime-nested-dataframe",
+        TypeError,
+        "not numbers \\(Series\\): .*[^.]\\. Cells that are pandas Series.*nested_univ"
+        ".*convert_to.*FromChannelsFirst",
+        NUMERIC,
+        X=lambda X, y: pd.DataFrame({"dim_0": [pd.Series(np.arange(5.0))] * N}),
+    ),
     fit_case("scalar", TypeError, "float", X=lambda X, y: 3.0),
     fit_case("sparse", TypeError, "Sparse", X=lambda X, y: sp.csr_matrix(np.ones((N, 5)))),
     fit_case("1-d", ValueError, "1-D array", X=lambda X, y: np.ones(N)),
