@@ -76,7 +76,16 @@ geometric mean, with differences inside the spread of the seeds (about
 (largest 1.088) against highway 60 (1.150, though the best geometric
 mean) and the front-end or two layers (ties). Early stopping keeps an
 early epoch (the first, on elnino and sunspots with ``random_state`` 0):
-the forecasts stay close to the highway's least-squares start.
+the forecasts stay close to the highway's least-squares start. That start
+alone (``max_iter=1`` with a step size of 1e-12, so training moves
+nothing) scores 1.075 (1.077, 1.044, 1.107), and keeping it whenever its
+validation loss beats every epoch's 1.072: on these three series the
+recurrent part adds nothing measurable to the linear forecast. Other
+linear forecasts over the same windows, fitted outside the estimator
+(ridge, penalty by leave-one-out, the first 90% of the windows): an
+iterated one-step autoregression of 24 or 25 lags fitted on every step of
+the windows 1.128 and 1.112 (direct, as the highway: 1.080); each window
+less its own least-squares line instead of its mean 1.153 to 1.186.
 
 Measured with 5 seeds on the test origins (ratio to the best statsmodels
 model): co2 0.630 (1.25x, AR(25)), elnino 0.982 (1.14x, SARIMA), sunspots
