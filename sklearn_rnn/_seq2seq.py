@@ -63,21 +63,6 @@ def _r2(stats):
     return r2.mean()
 
 
-def _empty_future(data, horizon, columns):
-    """Per sequence, whether its last ``horizon`` steps are NaN outside ``columns``.
-
-    None when every column is a future covariate.
-    """
-    others = np.setdiff1d(np.arange(data.X.shape[2]), columns)
-    if not len(others):
-        return None
-    steps = torch.arange(data.X.shape[1])[None, :]
-    lengths = data.lengths_t[:, None]
-    future = (steps >= lengths - horizon) & (steps < lengths)
-    nan = torch.isnan(data.X[:, :, torch.from_numpy(others)]).all(-1)
-    return (nan | ~future).all(1).numpy()
-
-
 def _median_weights(levels):
     """Weights over ``levels`` whose weighted sum of quantiles estimates the median.
 
@@ -734,7 +719,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         Checks that every sequence is long enough and that NaN lies only in
         the columns other than ``columns`` of the future steps; replaces
         those NaN by 0 (in a new tensor ``data.X``). Returns a
-        :class:`SequenceData` of the same ``X`` with the input lengths.
+        :class:`SequenceData` of the same ``X`` with the input lengths, and
+        per sequence whether its future steps are NaN in every column other
+        than ``columns`` (None when every column is a future covariate).
         """
         lengths = data.lengths
         short = np.flatnonzero(lengths <= horizon)
@@ -750,10 +737,14 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
                 "future_values=...)."
             )
         nan = torch.isnan(data.X)
+        steps = torch.arange(data.X.shape[1])[None, :]
+        lengths_t = data.lengths_t[:, None]
+        future = (steps >= lengths_t - horizon) & (steps < lengths_t)
+        others = np.setdiff1d(np.arange(data.X.shape[2]), columns)
+        empty = None
+        if len(others):
+            empty = (nan[:, :, torch.from_numpy(others)].all(-1) | ~future).all(1).numpy()
         if nan.any():
-            steps = torch.arange(data.X.shape[1])[None, :]
-            lengths_t = data.lengths_t[:, None]
-            future = (steps >= lengths_t - horizon) & (steps < lengths_t)
             if (nan & ~future[..., None]).any():
                 raise ValueError(
                     "Input X contains NaN in the input steps. Remove or impute missing "
@@ -767,7 +758,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
                     "horizon."
                 )
             data.X = torch.where(nan, 0.0, data.X)
-        return SequenceData(data.X, lengths - horizon)
+        return SequenceData(data.X, lengths - horizon), empty
 
     def _future_scaling(self, data, kind, info, horizon, columns, reset):
         """The :class:`FutureCovariateScaling` of ``data``, its statistics from the input steps.
@@ -777,8 +768,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         when such a model gets sequences whose horizon steps hold values there,
         the sign of windows given without their future covariate values.
         """
-        empty = _empty_future(data, horizon, columns)
-        inputs = self._input_part(data, horizon, columns)  # checks the layout first
+        inputs, empty = self._input_part(data, horizon, columns)
         if reset:
             info["_future_empty"] = empty is not None and bool(empty.all())
         elif getattr(self, "_future_empty", False) and empty is not None and not empty.all():
