@@ -158,6 +158,12 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         (``"attention"``; see :meth:`attention_weights`). Padding never
         counts. "auto": "mean_max" for numeric sequences, "mean" for token
         ids.
+    length_feature : bool, default=False
+        Let the output layer also read the length of each sequence, as
+        ``log(length / longest training length)``, next to the summary of
+        ``pooling``. Mean or maximum pooling and per-series scaling hide how
+        long a sequence is, which can tell classes apart (a gesture made
+        slowly or quickly). :meth:`transform` returns the summary without it.
     max_iter : int or "auto", default="auto"
         Number of epochs: an int trains exactly that many (fewer with early
         stopping). "auto" trains until the training loss has not improved by
@@ -291,6 +297,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         "freeze_embedding": ["boolean"],
         "embedding_dropout": [Interval(Real, 0, 1, closed="left")],
         "pooling": [StrOptions({"last", "mean", "max", "mean_max", "attention", "auto"})],
+        "length_feature": ["boolean"],
         "cell": [StrOptions({"lstm", "gru", "rnn", "auto"})],
         "alpha": [Interval(Real, 0, _FLOAT32_MAX, closed="both"), StrOptions({"auto"})],
         "average_weights": ["boolean", StrOptions({"auto"})],
@@ -328,6 +335,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         conv_kernel_size=(7, 5, 3),
         conv_stride="auto",
         pooling="auto",
+        length_feature=False,
         max_iter="auto",
         min_steps="auto",
         batch_size=32,
@@ -363,6 +371,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         self.conv_kernel_size = conv_kernel_size
         self.conv_stride = conv_stride
         self.pooling = pooling
+        self.length_feature = length_feature
         self.max_iter = max_iter
         self.min_steps = min_steps
         self.batch_size = batch_size
@@ -511,6 +520,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             n_classes=len(target_info["classes_"]),
             dropout=self._setting("dropout", info),
             pooling=self._setting("pooling", info),
+            length_scale=float(info["_max_length"]) if self.length_feature else None,
             **self._encoder_params(info),
         )
 

@@ -24,6 +24,10 @@ class SequenceClassifierModule(nn.Module):
         Summary of each sequence (see :meth:`RecurrentEncoder.pool`);
         "attention": the outputs weighted by additive attention of a learned
         query over the real steps (:class:`Attention`).
+    length_scale : float, default=None
+        With a value, the output layer also reads ``log(length /
+        length_scale)`` of each sequence (one more input, after the summary);
+        None for the summary alone.
     **encoder_params : dict
         Passed to :class:`RecurrentEncoder`.
 
@@ -42,9 +46,12 @@ class SequenceClassifierModule(nn.Module):
     torch.Size([5, 3])
     """
 
-    def __init__(self, n_classes, dropout=0.0, pooling="last", **encoder_params):
+    def __init__(
+        self, n_classes, dropout=0.0, pooling="last", length_scale=None, **encoder_params
+    ):
         super().__init__()
         self.pooling = pooling
+        self.length_scale = length_scale
         self.encoder = RecurrentEncoder(dropout=dropout, **encoder_params)
         self.dropout = nn.Dropout(dropout)
         factor = 2 if pooling == "mean_max" else 1
@@ -53,7 +60,8 @@ class SequenceClassifierModule(nn.Module):
             size = self.encoder.output_size
             self.attention = Attention(size, size, kind="additive")
             self.query = nn.Parameter(torch.zeros(size))
-        self.head = nn.Linear(self.embedding_size, n_classes)
+        extra = 0 if length_scale is None else 1
+        self.head = nn.Linear(self.embedding_size + extra, n_classes)
 
     def embed(self, X, lengths):
         """Return the sequence embedding.
@@ -116,4 +124,8 @@ class SequenceClassifierModule(nn.Module):
         logits : torch.Tensor of shape (batch, n_classes)
             Unnormalised class scores.
         """
-        return self.head(self.dropout(self.embed(X, lengths)))
+        summary = self.dropout(self.embed(X, lengths))
+        if self.length_scale is not None:
+            scaled = torch.log(lengths.to(summary) / self.length_scale)
+            summary = torch.cat([summary, scaled.unsqueeze(1)], dim=1)
+        return self.head(summary)
