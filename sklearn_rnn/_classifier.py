@@ -24,7 +24,7 @@ NUMERIC_AUTO = {
     "average_weights": False,
     "conv_filters": (64, 64, 128),
     "pooling": "mean_max",
-    "dropout": 0.1,
+    "dropout": 0.5,
     "learning_rate_init": 2e-3,
     "max_iter": "auto",
     "min_steps": 1000,
@@ -75,7 +75,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     standardised over its own steps (``scaling="instance"``), convolution
     blocks of (64, 64, 128) channels shortening the longest training sequence
     to at most 64 steps, a bidirectional GRU, mean and maximum pooling,
-    dropout 0.1, step size 2e-3 and at least 1,000 optimiser steps, until the
+    dropout 0.5, step size 2e-3 and at least 1,000 optimiser steps, until the
     training loss settles. For token ids: no front-end, a bidirectional LSTM,
     mean pooling, dropout 0.5, weight decay 5e-5, step size 3e-3 and 10 epochs
     (a text model overfits long before its training loss settles), keeping
@@ -102,7 +102,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         reads each sequence reversed within its own length.
     dropout : float or "auto", default="auto"
         Dropout between stacked layers and before the output layer. "auto":
-        0.1 for numeric sequences, 0.5 for token ids.
+        0.5 for numeric sequences and for token ids.
     residual : bool, default=False
         Add the input of every recurrent layer from the second on to its
         output (a skip connection), which helps a deep stack (``num_layers``
