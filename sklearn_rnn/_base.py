@@ -738,6 +738,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         plan = self._training_plan(n, info)
         if warm:  # the net keeps its validation split and callbacks
             plan["_early_stopping_on"] = self._plan_of_fit()["_early_stopping_on"]
+            self._check_same_shape(info, target_info)
         stratify = plan["_early_stopping_on"] and self._can_stratify(split_y)
         with cpu_settings(n_threads), seeded(seeds.weights, device):
             if warm:
@@ -818,6 +819,31 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             info["vocabulary_size_"] = self.vocabulary_size_
             info["_known_ids"] = known
         return True
+
+    def _check_same_shape(self, info, target_info):
+        """Raise when the parameters now describe weights of other shapes than ``net_``'s.
+
+        A network is built from the current parameters (the global random
+        state left as it was) and its weight names and shapes are compared
+        with those of the fitted one: a warm start cannot continue training a
+        network whose ``hidden_size``, ``num_layers``, ``cell``,
+        ``bidirectional`` or other shape-setting parameter has changed.
+        """
+        with torch.random.fork_rng(devices=[]):
+            fresh = self._build_module(info, target_info)
+        fitted = self.net_.module_
+
+        def shapes(module):
+            return {name: tuple(w.shape) for name, w in module.state_dict().items()}
+
+        if type(fresh) is not type(fitted) or shapes(fresh) != shapes(fitted):
+            raise ValueError(
+                "warm_start=True, but the parameters now describe a network of another "
+                "shape than the previous fit (a parameter such as hidden_size, "
+                "num_layers, cell, bidirectional, conv_filters, pooling or embedding_dim "
+                "changed); set warm_start=False to fit a new model, or restore the "
+                "parameters of the previous fit."
+            )
 
     def _can_stratify(self, split_y):
         return False

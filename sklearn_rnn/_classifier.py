@@ -243,7 +243,9 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     warm_start : bool, default=False
         Continue training the fitted network on the next call to ``fit``; what
         the first fit derived from the data (such as a scaling or a vocabulary)
-        is kept.
+        is kept. A parameter that changes the network's weight shapes
+        (``hidden_size``, ``num_layers``, ...) since the last fit raises a
+        ValueError.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss.
 
