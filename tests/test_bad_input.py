@@ -47,7 +47,8 @@ def _unfitted_call(spec, case, est, X, y):
 
 
 def _warm_call(spec, case, est, X, y):
-    return est.fit(X, case.y(X, y))
+    est.set_params(**case.warm_params)
+    return spec.fit(est, X, case.y(X, y) if case.y else y)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Case:
     fit_kw: object = None  # fit_kw(X, y) -> extra keyword arguments of fit
     prepare: object = _fresh  # prepare(spec, case, X, y) -> the estimator to call
     call: object = _fit_call  # call(spec, case, est, X, y): the bad call
+    warm_params: dict = field(default_factory=dict)  # set before the warm refit
 
     def __repr__(self):
         return self.id
@@ -206,6 +208,16 @@ CASES = [
         LABELS,
         y=lambda X, y: np.where(y == "a", "new", y),
         params={"warm_start": True},
+        prepare=_fitted,
+        call=_warm_call,
+    ),
+    fit_case(
+        "network-shape-changed-in-warm-start",
+        ValueError,
+        "another shape",
+        ("net",),
+        params={"warm_start": True},
+        warm_params={"hidden_size": 7},
         prepare=_fitted,
         call=_warm_call,
     ),
