@@ -249,9 +249,10 @@ def make_estimator(epochs, device, n_threads=None):
         Unfitted estimator.
     """
     # the raw loop's model and training: a one-way LSTM read at its last step,
-    # no front-end, scaling, dropout or clipping, a constant step size and a
-    # fixed number of epochs (no convergence rule, no schedule)
+    # no front-end, kernel features, scaling, dropout or clipping, a constant
+    # step size and a fixed number of epochs (no convergence rule, no schedule)
     return LSTMClassifier(
+        kernel_features=0,
         cell="lstm",
         bidirectional=False,
         pooling="last",

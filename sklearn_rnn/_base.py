@@ -659,11 +659,12 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 "ids densely from 0 (the embedding has one row per id up to the largest)."
             ) from exc
 
-    def _prepare_module(self, module, data, plan):
+    def _prepare_module(self, module, data, plan, train_rows=None):
         """Set weights of a new ``module`` from the training data before training; none here.
 
         ``data`` holds the encoded targets; with early stopping (``plan``)
-        only the samples of the training part may be read.
+        only the samples of the training part may be read: ``train_rows``,
+        their indices (None: all samples).
         """
 
     def _validation_split(self, seeds, stratify):
@@ -752,7 +753,11 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                     net.partial_fit(data, split_y if stratify else None)
             else:
                 net = self._make_net(info, target_info, seeds, device, stratify, plan, accelerator)
-                self._prepare_module(net.module, data, plan)
+                train_rows = None
+                if plan["_early_stopping_on"]:  # the split the net will make
+                    train_part = net.train_split(data, split_y if stratify else None)[0]
+                    train_rows = np.asarray(train_part.indices)
+                self._prepare_module(net.module, data, plan, train_rows)
                 net.fit(data, split_y if stratify else None)
         history = net.history
         if getattr(net, "interrupted_", False):

@@ -989,13 +989,12 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             **params,
         )
 
-    def _prepare_module(self, module, data, plan):
+    def _prepare_module(self, module, data, plan, train_rows=None):
         """Start the highway (``highway_window``) from least squares on the training part."""
         if getattr(module, "highway", None) is None:
             return
-        n = len(data)
-        if plan["_early_stopping_on"]:  # the first windows, as the split keeps them
-            n = len(self._validation_split(None, False)(np.arange(n))[0])
+        # the training part of the time-ordered split: the first windows
+        n = len(data) if train_rows is None else len(train_rows)
         highway_start(module, data, n)
 
     def _make_criterion(self):

@@ -129,7 +129,18 @@ SPECS = [
         partial(LSTMClassifier, **SMALL),
         _labels,
         "predict_proba",
-        frozenset(_NUMERIC_NET | _SCALED | {"y", "labels", "sample_weight", "tokens", "conv"}),
+        frozenset(
+            _NUMERIC_NET | _SCALED | {"y", "labels", "sample_weight", "tokens", "conv", "kernels"}
+        ),
+    ),
+    # the random-kernel features, which "auto" leaves out for the short
+    # sequences of these suites
+    Spec(
+        "LSTMClassifier-kernels",
+        partial(LSTMClassifier, kernel_features=168, **SMALL),
+        _labels,
+        "predict_proba",
+        frozenset(_NUMERIC_NET | _SCALED | {"y", "labels", "sample_weight"}),
     ),
     Spec(
         "Seq2SeqRegressor-aligned",

@@ -51,7 +51,9 @@ def test_off_by_default_and_transform_gives_the_summary_alone():
 def test_length_alone_tells_the_classes_apart():
     X, y = _by_length()
     X_test, y_test = _by_length(seed=1)
+    # the length feature against the network alone, without kernel features
     params = {**FAST, "max_iter": 12, "conv_filters": (), "learning_rate_init": 0.05}
+    params["kernel_features"] = 0
     on = LSTMClassifier(**params, length_feature=True).fit(X, y)
     assert on.score(X_test, y_test) == 1.0
     off = LSTMClassifier(**params, length_feature=False).fit(X, y)

@@ -10,10 +10,18 @@ from sklearn_rnn.modules._classifier import SequenceClassifierModule
 from sklearn_rnn.modules._conv import ConvFrontEnd, downsampling_factor
 from sklearn_rnn.modules._decoder import TokenSeq2SeqModule
 from sklearn_rnn.modules._encoder import RecurrentEncoder
+from sklearn_rnn.modules._random_kernels import (
+    N_KERNELS,
+    RandomKernelFeatures,
+    RandomKernelRidge,
+)
 from sklearn_rnn.modules._seq2seq import AlignedSeq2SeqModule, EncoderDecoderModule
 from sklearn_rnn.modules._tagger import CharCNN, SequenceTaggerModule, StepCrossEntropy
 
 __all__ = [
+    "N_KERNELS",
+    "RandomKernelFeatures",
+    "RandomKernelRidge",
     "AlignedSeq2SeqModule",
     "Attention",
     "CharCNN",

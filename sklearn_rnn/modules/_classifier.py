@@ -28,6 +28,9 @@ class SequenceClassifierModule(nn.Module):
         With a value, the output layer also reads ``log(length /
         length_scale)`` of each sequence (one more input, after the summary);
         None for the summary alone.
+    kernel_features : RandomKernelRidge, default=None
+        Module whose class scores are added to the logits of the output
+        layer (fit it on the training data before training); None for none.
     **encoder_params : dict
         Passed to :class:`RecurrentEncoder`.
 
@@ -47,9 +50,16 @@ class SequenceClassifierModule(nn.Module):
     """
 
     def __init__(
-        self, n_classes, dropout=0.0, pooling="last", length_scale=None, **encoder_params
+        self,
+        n_classes,
+        dropout=0.0,
+        pooling="last",
+        length_scale=None,
+        kernel_features=None,
+        **encoder_params,
     ):
         super().__init__()
+        self.kernel_features = kernel_features
         self.pooling = pooling
         self.length_scale = length_scale
         self.encoder = RecurrentEncoder(dropout=dropout, **encoder_params)
@@ -128,4 +138,7 @@ class SequenceClassifierModule(nn.Module):
         if self.length_scale is not None:
             scaled = torch.log(lengths.to(summary) / self.length_scale)
             summary = torch.cat([summary, scaled.unsqueeze(1)], dim=1)
-        return self.head(summary)
+        logits = self.head(summary)
+        if self.kernel_features is not None:
+            logits = logits + self.kernel_features(X, lengths)
+        return logits

@@ -1,0 +1,189 @@
+"""Random-kernel features and their ridge classifier, alone and inside LSTMClassifier."""
+
+import itertools
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.linear_model import RidgeClassifierCV
+
+from sklearn_rnn import LSTMClassifier
+from sklearn_rnn.modules import N_KERNELS, RandomKernelFeatures, RandomKernelRidge
+from sklearn_rnn.modules._random_kernels import _ridge_loo, kernel_dilations
+
+FAST = dict(hidden_size=4, max_iter=3, min_steps=None, n_threads=1, random_state=0)
+ALPHAS = np.logspace(-3, 3, 10)
+
+
+def _reference_features(x, features):
+    """The features of one univariate series, step by step in numpy."""
+    weights = -np.ones((N_KERNELS, 9))
+    for k, triple in enumerate(itertools.combinations(range(9), 3)):
+        weights[k, list(triple)] = 2.0
+    biases = features.biases.numpy().astype(np.float64)
+    out, start, n = [], 0, len(x)
+    for d_index, (d, count) in enumerate(zip(features.dilations, features.counts, strict=True)):
+        padded = np.concatenate([np.zeros(4 * d), x, np.zeros(4 * d)])
+        for k in range(N_KERNELS):
+            conv = np.array([padded[t : t + 8 * d + 1 : d] @ weights[k] for t in range(n)])
+            if (d_index + k) % 2 == 1 and n > 8 * d:
+                conv = conv[4 * d : n - 4 * d]
+            b = biases[start + k * count : start + (k + 1) * count]
+            out.append((conv[:, None] > b[None, :]).mean(0))
+        start += N_KERNELS * count
+    return np.concatenate(out)
+
+
+def _series(n=40, seed=0):
+    """Long noisy sines whose class is their frequency; lengths 60 to 120."""
+    rng = np.random.RandomState(seed)
+    y = np.arange(n) % 3
+    X = [
+        np.sin(np.arange(rng.randint(60, 121)) * (0.2 + 0.35 * c) + rng.uniform(0, 6))[:, None]
+        + 0.3 * rng.normal(size=(1, 1))
+        for c in y
+    ]
+    return [x.astype(np.float32) for x in X], y
+
+
+def _padded(X):
+    lengths = torch.tensor([len(x) for x in X])
+    out = torch.zeros(len(X), int(lengths.max()), X[0].shape[1])
+    for i, x in enumerate(X):
+        out[i, : len(x)] = torch.from_numpy(x)
+    return out, lengths
+
+
+def test_dilations_span_the_longest_sequence_and_share_the_features():
+    dilations, counts = kernel_dilations(427, 9996)
+    assert dilations[0] == 1 and dilations[-1] == 53  # 8 * 53 < 427 - 1
+    assert sum(counts) == 9996 // N_KERNELS and len(dilations) <= 32
+    assert kernel_dilations(8, 840) == ([1], [10])
+
+
+def test_features_equal_a_step_by_step_computation():
+    X, _ = _series(12)
+    torch.manual_seed(0)
+    features = RandomKernelFeatures(1, max_length=120, n_features=840).fit(*_padded(X))
+    assert features.n_features == 840 and len(features.dilations) > 3
+    raw = features.raw_features(*_padded(X)).numpy()
+    for i in (0, 5):
+        np.testing.assert_allclose(raw[i], _reference_features(X[i][:, 0], features), atol=1e-6)
+    # standardised with the training mean and scale
+    standard = features(*_padded(X)).numpy()
+    np.testing.assert_allclose(standard.mean(0), 0.0, atol=1e-5)
+
+
+def test_padding_and_batch_never_change_the_features():
+    X, _ = _series(10)
+    torch.manual_seed(0)
+    features = RandomKernelFeatures(1, max_length=120, n_features=840).fit(*_padded(X))
+    batch = features(*_padded(X))
+    for i in (0, 3):
+        alone = features(*_padded([X[i]]))
+        assert torch.equal(alone[0], batch[i])
+        X_pad, lengths = _padded([X[i]])
+        longer = torch.cat([X_pad, torch.randn(1, 30, 1)], dim=1)  # garbage after the end
+        assert torch.equal(features(longer, lengths)[0], batch[i])
+
+
+def test_several_inputs_read_random_subsets_of_them():
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(50, 3)).astype(np.float32) for _ in range(8)]
+    torch.manual_seed(0)
+    features = RandomKernelFeatures(3, max_length=50, n_features=168).fit(*_padded(X))
+    assert features.mix.any(1).all() and not features.mix.all()
+    batch = features(*_padded(X))
+    assert torch.equal(features(*_padded(X[2:3]))[0], batch[2])
+    X_swapped = [x[:, ::-1].copy() for x in X]  # the features depend on which input is which
+    assert not torch.equal(features(*_padded(X_swapped)), batch)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_ridge_equals_scikit_learn_ridge_classifier_cv(weighted):
+    rng = np.random.RandomState(0)
+    F, y = rng.normal(size=(40, 300)), rng.randint(0, 3, 40)
+    F[y == 1, :20] += 1.0
+    w = rng.uniform(0.5, 2.0, 40) if weighted else np.ones(40)
+    Y = np.where(y[:, None] == np.arange(3), 1.0, -1.0)
+    ref = RidgeClassifierCV(alphas=ALPHAS, store_cv_results=not weighted).fit(F, y, w)
+    weight, bias, alpha, loo = _ridge_loo(
+        torch.from_numpy(F), torch.from_numpy(Y), torch.from_numpy(w), tuple(ALPHAS)
+    )
+    assert alpha == ref.alpha_
+    decision = (torch.from_numpy(F) @ weight + bias).numpy()
+    np.testing.assert_allclose(decision, ref.decision_function(F), atol=1e-8)
+    if not weighted:  # scikit-learn keeps the leave-one-out squared errors
+        errors = ref.cv_results_[:, :, list(ALPHAS).index(ref.alpha_)]
+        np.testing.assert_allclose((Y - loo.numpy()) ** 2, errors, atol=1e-8)
+
+
+def test_ridge_module_scores_and_leave_one_out_in_training():
+    X, y = _series(30)
+    X_test, y_test = _series(30, seed=1)
+    torch.manual_seed(0)
+    ridge = RandomKernelRidge(1, max_length=120, n_classes=3, n_features=840)
+    ridge.fit(*_padded(X), torch.as_tensor(y))
+    assert 0.1 <= float(ridge.score_scale.detach()) <= 100.0
+    ridge.eval()
+    with torch.no_grad():
+        accuracy = (ridge(*_padded(X_test)).argmax(1).numpy() == y_test).mean()
+        fitted = ridge(*_padded(X))
+        ridge.train()
+        honest = ridge(*_padded(X))
+    assert accuracy >= 0.9
+    assert not torch.allclose(honest, fitted)  # leave-one-out scores are not the fitted ones
+    ridge.keep_cache(False)
+    with torch.no_grad():
+        torch.testing.assert_close(ridge(*_padded(X)), fitted)
+    assert pickle.loads(pickle.dumps(ridge))._loo is None
+
+
+def test_classifier_fits_the_ridge_and_drops_its_caches():
+    X, y = _series()
+    clf = LSTMClassifier(**FAST).fit(X, y)
+    ridge = clf.net_.module_.kernel_features
+    assert clf._settings["kernel_features"] == 9996
+    assert ridge.features.n_features == 9996 and float(ridge.alpha) > 0
+    assert ridge._loo is None and ridge.features._cache is None
+    assert clf.transform(X).shape == (len(X), clf.net_.module_.embedding_size)
+    off = LSTMClassifier(**FAST, kernel_features=0).fit(X, y)
+    assert off.net_.module_.kernel_features is None
+    assert clf.score(X, y) >= off.score(X, y)
+
+
+def test_token_ids_get_no_kernels():
+    ids = np.arange(1, 31).reshape(10, 3) % 5
+    clf = LSTMClassifier(**FAST, embedding_dim=2).fit(ids, np.arange(10) % 2)
+    assert clf._settings["kernel_features"] == 0
+    assert clf.net_.module_.kernel_features is None
+
+
+def test_ridge_reads_the_training_part_and_the_weights(monkeypatch):
+    seen = {}
+    fit = RandomKernelRidge.fit
+
+    def spy(self, X, lengths, y, sample_weight=None):
+        seen.update(n=len(X), weights=sample_weight)
+        return fit(self, X, lengths, y, sample_weight)
+
+    monkeypatch.setattr(RandomKernelRidge, "fit", spy)
+    X, y = _series(40)
+    LSTMClassifier(**FAST, early_stopping=True, validation_fraction=0.25).fit(X, y)
+    assert seen["n"] == 30 and seen["weights"] is None
+    LSTMClassifier(**FAST, class_weight={0: 2.0, 1: 1.0, 2: 1.0}).fit(X, y)
+    assert seen["n"] == 40
+    np.testing.assert_array_equal(seen["weights"].numpy(), np.where(y == 0, 2.0, 1.0))
+
+
+def test_auto_leaves_them_out_for_sequences_shorter_than_a_kernel():
+    rng = np.random.RandomState(0)
+    y = np.arange(12) % 2
+    short = LSTMClassifier(**FAST).fit(rng.normal(size=(12, 8, 2)), y)
+    assert short._settings["kernel_features"] == 0
+    assert short.net_.module_.kernel_features is None
+    nine = LSTMClassifier(**FAST).fit(rng.normal(size=(12, 9, 2)), y)
+    assert nine._settings["kernel_features"] == 9996
+    forced = LSTMClassifier(**FAST, kernel_features=84).fit(rng.normal(size=(12, 8, 2)), y)
+    assert forced.net_.module_.kernel_features.features.n_features == 84
