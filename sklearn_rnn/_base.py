@@ -659,6 +659,14 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 "ids densely from 0 (the embedding has one row per id up to the largest)."
             ) from exc
 
+    def _fit_scaling(self, scaling, info):
+        """The batch scaling of a fit whose settings (``info["_settings"]``) are final.
+
+        ``scaling`` is the one :meth:`_input_scaling` made for the input;
+        kept here.
+        """
+        return scaling
+
     def _prepare_module(self, module, data, plan, train_rows=None):
         """Set weights of a new ``module`` from the training data before training; none here.
 
@@ -737,6 +745,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         if warm and hasattr(self, "_settings"):  # the network keeps its shape
             info["_settings"] = self._settings
         plan = self._training_plan(n, info)
+        data.scaling = self._fit_scaling(data.scaling, info)
         if warm:  # the net keeps its validation split and callbacks
             plan["_early_stopping_on"] = self._plan_of_fit()["_early_stopping_on"]
             self._check_same_shape(info, target_info)

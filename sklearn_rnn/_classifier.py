@@ -13,6 +13,7 @@ from torch import nn
 
 from sklearn_rnn._base import _FLOAT32_MAX, BaseRecurrentEstimator
 from sklearn_rnn._compat import Interval, StrOptions, _fit_context
+from sklearn_rnn._scaling import WithRawInputs
 from sklearn_rnn._sequences import as_ragged
 from sklearn_rnn.modules import (
     N_KERNELS,
@@ -186,6 +187,11 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         training sequence; each feature is the proportion of a sequence's
         real steps at which one kernel's output exceeds a bias drawn from
         the training data), rounded down to a multiple of 84; 0 for none.
+        The kernels read the values as given, before ``scaling`` (as
+        MiniRocket does: the level and spread of a series may tell its
+        class), while the network reads them scaled; as each kernel's
+        weights sum to zero and its biases come from the training data, a
+        change of unit or offset common to all series changes nothing.
         Before training, a ridge classifier is fitted on them (its penalty
         chosen by exact leave-one-out error; ``sample_weight`` and
         ``class_weight`` weigh it too), and 10 times its class scores,
@@ -533,6 +539,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         return params
 
     def _auto_settings(self, data, info):
+        self._check_kernel_features()
         tokens = self._tokens
         auto = TOKEN_AUTO if tokens else NUMERIC_AUTO
         settings = {
@@ -573,28 +580,49 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             **self._encoder_params(info),
         )
 
-    def _kernel_features(self, info, target_info):
-        n = self._setting("kernel_features", info)
-        if _is_auto(n):  # a model fitted before the parameter existed
-            return None
-        if n and self._tokens:
+    def _check_kernel_features(self):
+        """Raise for a ``kernel_features`` this input cannot have (before any training)."""
+        n = self.kernel_features
+        if _is_auto(n) or not n:
+            return
+        if self._tokens:
             raise ValueError(
                 f"kernel_features={n} reads numeric sequences, but the input is token "
                 "ids; use kernel_features=0."
             )
-        if not n:
-            return None
         if n < N_KERNELS:
             raise ValueError(
                 f"kernel_features must be 0 or at least {N_KERNELS} (one feature per "
                 f"kernel); got {n}."
             )
+
+    def _kernel_features(self, info, target_info):
+        n = self._setting("kernel_features", info)
+        if _is_auto(n) or not n:  # "auto": a model fitted before the parameter existed
+            return None
         return RandomKernelRidge(
             info["_n_step_features"], info["_max_length"], len(target_info["classes_"]), n
         )
 
+    def _reads_raw_inputs(self, settings):
+        """Whether the module reads each batch scaled and as given (its kernel features)."""
+        n = settings.get("kernel_features", self.kernel_features)
+        return bool(n) and not _is_auto(n) and not self._tokens
+
+    def _input_scaling(self, data, kind, info, reset):
+        scaling = super()._input_scaling(data, kind, info, reset)
+        if not reset and self._reads_raw_inputs(getattr(self, "_settings", {})):
+            return WithRawInputs(scaling)
+        return scaling
+
+    def _fit_scaling(self, scaling, info):
+        """The kernel features read the values as given, next to the scaled ones."""
+        if self._reads_raw_inputs(info["_settings"]):
+            return WithRawInputs(scaling)
+        return scaling
+
     def _prepare_module(self, module, data, plan, train_rows=None):
-        """Fit the ridge of ``kernel_features`` on (at most 3,000 of) the training part, scaled."""
+        """Fit the ridge of ``kernel_features`` on (at most 3,000 of) the training part."""
         ridge = module.kernel_features
         if ridge is None:
             return
@@ -602,14 +630,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         if len(rows) > RIDGE_MAX_SAMPLES:  # the others get the ridge's plain scores
             rows = torch.sort(rows[torch.randperm(len(rows))[:RIDGE_MAX_SAMPLES]]).values
         lengths = data.lengths_t[rows.to(data.lengths_t.device)]
-        X = data.X[rows.to(data.X.device), : int(lengths.max())]
-        if data.scaling is not None:
-            X = torch.cat(
-                [
-                    data.scaling(X[i : i + 1024], lengths[i : i + 1024])
-                    for i in range(0, len(X), 1024)
-                ]
-            )
+        X = data.X[rows.to(data.X.device), : int(lengths.max())]  # as given, not scaled
         weights = None if data.sample_weight is None else data.sample_weight[rows]
         ridge.fit(X, lengths, data.y[rows.to(data.y.device)], weights)
 

@@ -21,6 +21,7 @@ __all__ = [
     "WINDOW_KINDS",
     "BatchScaling",
     "FutureCovariateScaling",
+    "WithRawInputs",
     "is_constant",
     "real_step_moments",
     "standard_scaling",
@@ -391,3 +392,39 @@ class FutureCovariateScaling:
             future, self._future_values(X, inputs), out[..., self.columns]
         )
         return out
+
+
+class WithRawInputs:
+    """Scale a batch and append its values as given, feature by feature.
+
+    For a network part that reads the inputs before scaling (the
+    random-kernel features of :class:`~sklearn_rnn.LSTMClassifier`) next to
+    one that reads them scaled: a batch of ``features`` columns becomes
+    ``2 * features`` columns, the scaled ones first.
+
+    Parameters
+    ----------
+    inner : BatchScaling or None
+        The scaling of the first half; None keeps it as given too.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn._scaling import BatchScaling, WithRawInputs
+    >>> X = torch.tensor([[[1.0], [3.0]]])
+    >>> WithRawInputs(BatchScaling("instance"))(X, torch.tensor([2])).tolist()
+    [[[-1.0, 1.0], [1.0, 3.0]]]
+    """
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    @property
+    def kind(self):
+        """The kind of the inner scaling (None for none)."""
+        return None if self.inner is None else self.inner.kind
+
+    def __call__(self, X, lengths):
+        """``X`` (``(batch, time, features)``) scaled, then as given: a new tensor."""
+        scaled = X if self.inner is None else self.inner(X, lengths)
+        return torch.cat([scaled, X.to(scaled.dtype)], dim=-1)

@@ -6,7 +6,7 @@ import torch
 
 import sklearn_rnn
 from sklearn_rnn import BiRNNTagger, LSTMClassifier, Seq2SeqRegressor
-from sklearn_rnn._scaling import BatchScaling
+from sklearn_rnn._scaling import BatchScaling, WithRawInputs
 from tests.estimator_specs import NET_SPECS
 
 SMALL = dict(hidden_size=6, max_iter=3, batch_size=8, n_threads=1, random_state=0)
@@ -48,13 +48,16 @@ def test_instance_scaling_makes_the_classifier_blind_to_each_series_own_scale():
     X, y = _series()
     factors = np.exp(np.random.RandomState(1).uniform(-6, 6, size=(len(X), 1, 1)))
     X_scaled = (X * factors).astype(np.float32)
-    clf = LSTMClassifier(scaling="instance", **SMALL).fit(X, y)
+    # the network alone: the kernel features read the values as given, so
+    # they see each series' scale (test_random_kernels checks that)
+    small = dict(SMALL, kernel_features=0)
+    clf = LSTMClassifier(scaling="instance", **small).fit(X, y)
     np.testing.assert_allclose(clf.predict_proba(X_scaled), clf.predict_proba(X), atol=1e-5)
-    other = LSTMClassifier(scaling="instance", **SMALL).fit(X_scaled, y)
+    other = LSTMClassifier(scaling="instance", **small).fit(X_scaled, y)
     # the same fit up to float32 rounding, which training amplifies a little
     np.testing.assert_allclose(other.predict_proba(X_scaled), clf.predict_proba(X), atol=2e-3)
     # without scaling the same change is seen
-    plain = LSTMClassifier(scaling=None, **SMALL).fit(X, y)
+    plain = LSTMClassifier(scaling=None, **small).fit(X, y)
     assert not np.allclose(plain.predict_proba(X_scaled), plain.predict_proba(X), atol=1e-3)
 
 
@@ -112,8 +115,14 @@ def test_default_scaling_of_each_estimator():
     assert BiRNNTagger().scaling is None
     X, y = _series()
     clf = LSTMClassifier(**SMALL).fit(X, y)
-    assert clf._check_X(X, reset=False)[0].scaling.kind == "instance"
+    scaling = clf._check_X(X, reset=False)[0].scaling
+    # the network reads the series scaled, the kernel features as given
+    assert isinstance(scaling, WithRawInputs) and scaling.inner.kind == "instance"
     clf = LSTMClassifier(scaling=None, **SMALL).fit(X, y)
+    assert clf._check_X(X, reset=False)[0].scaling.inner is None
+    clf = LSTMClassifier(kernel_features=0, **SMALL).fit(X, y)
+    assert clf._check_X(X, reset=False)[0].scaling.kind == "instance"
+    clf = LSTMClassifier(scaling=None, kernel_features=0, **SMALL).fit(X, y)
     assert clf._check_X(X, reset=False)[0].scaling is None
 
 

@@ -187,3 +187,23 @@ def test_auto_leaves_them_out_for_sequences_shorter_than_a_kernel():
     assert nine._settings["kernel_features"] == 9996
     forced = LSTMClassifier(**FAST, kernel_features=84).fit(rng.normal(size=(12, 8, 2)), y)
     assert forced.net_.module_.kernel_features.features.n_features == 84
+
+
+def test_kernels_read_the_values_before_scaling():
+    # the classes differ by amplitude alone, which per-series scaling removes
+    rng = np.random.RandomState(0)
+    y = np.arange(40) % 2
+    X = [(rng.normal(size=(30, 1)) * (1 + 9 * c)).astype(np.float32) for c in y]
+    X_test = [(rng.normal(size=(30, 1)) * (1 + 9 * c)).astype(np.float32) for c in y]
+    params = dict(FAST, scaling="instance", max_iter=5)
+    with_kernels = LSTMClassifier(**params, kernel_features=840).fit(X, y)
+    assert with_kernels.score(X_test, y) == 1.0
+    alone = LSTMClassifier(**params, kernel_features=0).fit(X, y)
+    assert alone.score(X_test, y) <= 0.75
+    # the network itself reads the scaled series: its summary ignores the
+    # amplitude, the kernels' scores (and so the probabilities) do not
+    louder = [x * 3 for x in X_test]
+    summary = with_kernels.transform(X_test)
+    np.testing.assert_allclose(with_kernels.transform(louder), summary, rtol=1e-4, atol=1e-5)
+    proba = with_kernels.predict_proba(X_test)
+    assert not np.allclose(with_kernels.predict_proba(louder), proba, atol=1e-2)

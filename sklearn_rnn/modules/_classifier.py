@@ -31,6 +31,9 @@ class SequenceClassifierModule(nn.Module):
     kernel_features : RandomKernelRidge, default=None
         Module whose class scores are added to the logits of the output
         layer (fit it on the training data before training); None for none.
+        With it, each step of ``X`` holds twice the features: those the
+        network reads (scaled), then those the kernels read (the values as
+        given, see :class:`~sklearn_rnn._scaling.WithRawInputs`).
     **encoder_params : dict
         Passed to :class:`RecurrentEncoder`.
 
@@ -90,11 +93,17 @@ class SequenceClassifierModule(nn.Module):
         """
         if self.pooling == "attention":
             return self._attend(X, lengths)[0]
-        outputs = self.encoder(X, lengths)
+        outputs = self.encoder(self._network_inputs(X), lengths)
         return self.encoder.pool(outputs, self.encoder.output_lengths(lengths), self.pooling)
 
+    def _network_inputs(self, X):
+        """The features the network reads: the first half with kernel features."""
+        if self.kernel_features is None:
+            return X
+        return X[..., : X.shape[-1] // 2]
+
     def _attend(self, X, lengths):
-        outputs = self.encoder(X, lengths)
+        outputs = self.encoder(self._network_inputs(X), lengths)
         query = self.query.expand(outputs.shape[0], -1)
         return self.attention(query, outputs, self.encoder.output_lengths(lengths))
 
@@ -140,5 +149,5 @@ class SequenceClassifierModule(nn.Module):
             summary = torch.cat([summary, scaled.unsqueeze(1)], dim=1)
         logits = self.head(summary)
         if self.kernel_features is not None:
-            logits = logits + self.kernel_features(X, lengths)
+            logits = logits + self.kernel_features(X[..., X.shape[-1] // 2 :], lengths)
         return logits
