@@ -631,7 +631,9 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             rows = torch.sort(rows[torch.randperm(len(rows))[:RIDGE_MAX_SAMPLES]]).values
         lengths = data.lengths_t[rows.to(data.lengths_t.device)]
         X = data.X[rows.to(data.X.device), : int(lengths.max())]  # as given, not scaled
-        weights = None if data.sample_weight is None else data.sample_weight[rows]
+        weights = data.sample_weight
+        if weights is not None:
+            weights = weights[rows.to(weights.device)]
         ridge.fit(X, lengths, data.y[rows.to(data.y.device)], weights)
 
     def _fitted_ridge(self):

@@ -1,6 +1,7 @@
 """Random-kernel features and their ridge classifier, alone and inside LSTMClassifier."""
 
 import itertools
+import json
 import pickle
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 import torch
 from sklearn.linear_model import RidgeClassifierCV
 
+import sklearn_rnn
 from sklearn_rnn import LSTMClassifier
 from sklearn_rnn.modules import N_KERNELS, RandomKernelFeatures, RandomKernelRidge
 from sklearn_rnn.modules._random_kernels import _ridge_loo, kernel_dilations
@@ -207,3 +209,21 @@ def test_kernels_read_the_values_before_scaling():
     np.testing.assert_allclose(with_kernels.transform(louder), summary, rtol=1e-4, atol=1e-5)
     proba = with_kernels.predict_proba(X_test)
     assert not np.allclose(with_kernels.predict_proba(louder), proba, atol=1e-2)
+
+
+def test_model_saved_without_the_parameter_loads_without_kernels(tmp_path):
+    # a model of an earlier version: neither the parameter nor its setting
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(12, 20, 1)), np.arange(12) % 2
+    est = LSTMClassifier(**FAST, kernel_features=0).fit(X, y)
+    folder = est.save(tmp_path)
+    path = tmp_path / "estimator.json"
+    meta = json.loads(path.read_text())
+    meta["params"].pop("kernel_features")
+    settings = meta["fitted"]["_settings"]["value"]  # (name, value) pairs
+    meta["fitted"]["_settings"]["value"] = [p for p in settings if p[0] != "kernel_features"]
+    path.write_text(json.dumps(meta))
+    loaded = sklearn_rnn.load(folder)
+    assert loaded.kernel_features == "auto"
+    assert loaded.net_.module_.kernel_features is None
+    np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
