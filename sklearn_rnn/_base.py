@@ -667,13 +667,21 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         """
         return scaling
 
-    def _prepare_module(self, module, data, plan, train_rows=None):
-        """Set weights of a new ``module`` from the training data before training; none here.
+    def _prepare_module(self, module, data, plan, train_rows=None, warm=False):
+        """Set weights of ``module`` from the training data before training; none here.
 
         ``data`` holds the encoded targets; with early stopping (``plan``)
         only the samples of the training part may be read: ``train_rows``,
-        their indices (None: all samples).
+        their indices (None: all samples). ``warm``: the trained module of a
+        warm-started fit, else a new one.
         """
+
+    @staticmethod
+    def _train_rows(net, data, plan, y):
+        """Indices of the training part the net's split will make (None: all samples)."""
+        if not plan["_early_stopping_on"]:
+            return None
+        return np.asarray(net.train_split(data, y)[0].indices)
 
     def _validation_split(self, seeds, stratify):
         """The net's ``train_split`` with early stopping: a random sample of the data.
@@ -759,14 +767,13 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                     stopper = dict(net.callbacks_).get("early_stopping")
                     if stopper is not None:  # the floor of this call's data
                         stopper.min_epochs = plan["_min_epochs"]
+                    rows = self._train_rows(net, data, plan, split_y if stratify else None)
+                    self._prepare_module(net.module_, data, plan, rows, warm=True)
                     net.partial_fit(data, split_y if stratify else None)
             else:
                 net = self._make_net(info, target_info, seeds, device, stratify, plan, accelerator)
-                train_rows = None
-                if plan["_early_stopping_on"]:  # the split the net will make
-                    train_part = net.train_split(data, split_y if stratify else None)[0]
-                    train_rows = np.asarray(train_part.indices)
-                self._prepare_module(net.module, data, plan, train_rows)
+                rows = self._train_rows(net, data, plan, split_y if stratify else None)
+                self._prepare_module(net.module, data, plan, rows)
                 net.fit(data, split_y if stratify else None)
         history = net.history
         if getattr(net, "interrupted_", False):

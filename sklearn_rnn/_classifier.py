@@ -189,9 +189,10 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         the training data), rounded down to a multiple of 84; 0 for none.
         The kernels read the values as given, before ``scaling`` (as
         MiniRocket does: the level and spread of a series may tell its
-        class), while the network reads them scaled; as each kernel's
-        weights sum to zero and its biases come from the training data, a
-        change of unit or offset common to all series changes nothing.
+        class), while the network reads them scaled; as its biases come
+        from the training data, a change of unit common to all series
+        changes nothing (a common offset does change the features near the
+        ends of each series: the kernels read zeros beyond them).
         Before training, a ridge classifier is fitted on them (its penalty
         chosen by exact leave-one-out error; ``sample_weight`` and
         ``class_weight`` weigh it too), and 10 times its class scores,
@@ -202,12 +203,13 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         training data. On long numeric series they carry much of the
         accuracy. :meth:`transform` returns the network's summary without
         them. The ridge of a fit on more than 3,000 sequences is fitted on a
-        random 3,000 of them; a warm-started fit keeps the ridge of the
-        first. "auto": 9996 for numeric sequences when the longest training
-        sequence has at least 9 steps (a kernel's length) and there are at
-        most 10,000 of them (a network has more to learn from there, and
-        the features of every sequence would cost more than it), else 0
-        (token ids refuse any other value than 0).
+        random 3,000 of them; a warm-started fit keeps the features of the
+        first and refits the ridge on them. "auto": 9996 for numeric
+        sequences when the longest training sequence has at least 9 steps (a
+        kernel's length) and there are at most 10,000 of them (a network has
+        more to learn from there, and the features of every sequence would
+        cost more than it), else 0 (token ids refuse any other value than
+        0).
     max_iter : int or "auto", default="auto"
         Number of epochs: an int trains exactly that many (fewer with early
         stopping). "auto" trains until the training loss has not improved by
@@ -621,8 +623,12 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             return WithRawInputs(scaling)
         return scaling
 
-    def _prepare_module(self, module, data, plan, train_rows=None):
-        """Fit the ridge of ``kernel_features`` on (at most 3,000 of) the training part."""
+    def _prepare_module(self, module, data, plan, train_rows=None, warm=False):
+        """Fit the ridge of ``kernel_features`` on (at most 3,000 of) the training part.
+
+        A warm-started fit keeps the features of the first fit and refits the
+        ridge on them, so that its leave-one-out scores train the network again.
+        """
         ridge = module.kernel_features
         if ridge is None:
             return
@@ -634,7 +640,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         weights = data.sample_weight
         if weights is not None:
             weights = weights[rows.to(weights.device)]
-        ridge.fit(X, lengths, data.y[rows.to(data.y.device)], weights)
+        ridge.fit(X, lengths, data.y[rows.to(data.y.device)], weights, refit_features=not warm)
 
     def _fitted_ridge(self):
         net = getattr(self, "net_", None)

@@ -989,9 +989,12 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             **params,
         )
 
-    def _prepare_module(self, module, data, plan, train_rows=None):
-        """Start the highway (``highway_window``) from least squares on the training part."""
-        if getattr(module, "highway", None) is None:
+    def _prepare_module(self, module, data, plan, train_rows=None, warm=False):
+        """Start the highway (``highway_window``) from least squares on the training part.
+
+        A warm-started fit keeps the trained highway.
+        """
+        if warm or getattr(module, "highway", None) is None:
             return
         # the training part of the time-ordered split: the first windows
         n = len(data) if train_rows is None else len(train_rows)

@@ -166,9 +166,9 @@ def test_ridge_reads_the_training_part_and_the_weights(monkeypatch):
     seen = {}
     fit = RandomKernelRidge.fit
 
-    def spy(self, X, lengths, y, sample_weight=None):
+    def spy(self, X, lengths, y, sample_weight=None, refit_features=True):
         seen.update(n=len(X), weights=sample_weight)
-        return fit(self, X, lengths, y, sample_weight)
+        return fit(self, X, lengths, y, sample_weight, refit_features)
 
     monkeypatch.setattr(RandomKernelRidge, "fit", spy)
     X, y = _series(40)
@@ -227,3 +227,45 @@ def test_model_saved_without_the_parameter_loads_without_kernels(tmp_path):
     assert loaded.kernel_features == "auto"
     assert loaded.net_.module_.kernel_features is None
     np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
+
+
+def test_sequences_beyond_the_cache_limit_change_nothing(monkeypatch):
+    X, y = _series(40)
+    params = dict(FAST, kernel_features=168)
+    full = LSTMClassifier(**params).fit(X, y).predict_proba(X)
+    # room for the features of 10 sequences: the others are computed each time
+    monkeypatch.setattr("sklearn_rnn.modules._random_kernels._CACHE_FLOATS", 168 * 10)
+    np.testing.assert_array_equal(LSTMClassifier(**params).fit(X, y).predict_proba(X), full)
+
+
+def test_warm_refit_keeps_the_features_and_trains_on_leave_one_out_scores(monkeypatch):
+    used = []
+    forward = RandomKernelRidge.forward
+
+    def spy(self, X, lengths):
+        if self.training and self._loo:
+            keys = [self.features.key(X[i], int(n)) for i, n in enumerate(lengths.tolist())]
+            used.extend(key in self._loo for key in keys)
+        return forward(self, X, lengths)
+
+    monkeypatch.setattr(RandomKernelRidge, "forward", spy)
+    X, y = _series(30, seed=0)
+    X_new, y_new = _series(30, seed=1)
+    clf = LSTMClassifier(**FAST, kernel_features=168, warm_start=True).fit(X, y)
+    ridge = clf.net_.module_.kernel_features
+    biases, weight = ridge.features.biases.clone(), ridge.weight.clone()
+    assert len(used) == 3 * 30 and all(used)
+    used.clear()
+    clf.fit(X_new, y_new)
+    assert clf.net_.module_.kernel_features is ridge
+    assert len(used) == 3 * 30 and all(used)  # the leave-one-out scores of X_new
+    torch.testing.assert_close(ridge.features.biases, biases, rtol=0, atol=0)
+    assert not torch.allclose(ridge.weight, weight)
+    assert ridge._loo is None and ridge.features._cache is None
+    # the ridge is that of the kept features on the new data
+    F = ridge.features.raw_batches(*_padded(X_new)).double()
+    F = (F - ridge.features.mean.double()) / ridge.features.scale.double()
+    Y = -torch.ones(len(F), 3, dtype=torch.float64)
+    Y[torch.arange(len(F)), torch.as_tensor(y_new)] = 1.0
+    expected, _, _, _ = _ridge_loo(F, Y, torch.ones(len(F), dtype=torch.float64), ridge.alphas)
+    torch.testing.assert_close(ridge.weight, expected.float())

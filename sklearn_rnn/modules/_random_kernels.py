@@ -294,18 +294,42 @@ class RandomKernelFeatures(nn.Module):
                 biases.append(torch.quantile(real, q.to(real)))
             start += N_KERNELS * count
         self.biases.copy_(torch.cat(biases).to(self.biases))
-        order = torch.argsort(lengths.cpu(), stable=True).to(X.device)
-        parts = []
-        for i in range(0, len(X), batch_size):  # batches of similar lengths
-            rows = order[i : i + batch_size]
-            n_steps = int(lengths[rows].max())
-            parts.append(self._features(X[rows, :n_steps], lengths[rows]))
-        features = torch.empty(len(X), self.n_features)
-        features[order.cpu()] = torch.cat(parts).cpu()
+        features = self.raw_batches(X, lengths, batch_size)
         mean, scale = standard_scaling(features.numpy()[:, None, :], np.ones(len(features)))
         self.mean.copy_(torch.from_numpy(mean))
         self.scale.copy_(torch.from_numpy(scale))
         return self
+
+    @torch.no_grad()
+    def raw_batches(self, X, lengths, batch_size=64):
+        """Raw (unstandardised) features of many sequences, in batches of similar lengths.
+
+        Reads and fills the cache of :meth:`keep_cache` when it is on.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n_samples, time, input_size)
+            Padded sequences.
+        lengths : torch.Tensor of shape (n_samples,)
+            Real length of each.
+        batch_size : int, default=64
+            Sequences per batch.
+
+        Returns
+        -------
+        features : torch.Tensor of shape (n_samples, n_features)
+            Float32, on the CPU, in the order of ``X``.
+        """
+        lengths = lengths.to(X.device)
+        order = torch.argsort(lengths.cpu(), stable=True).to(X.device)
+        parts = []
+        for i in range(0, len(X), batch_size):
+            rows = order[i : i + batch_size]
+            n_steps = int(lengths[rows].max())
+            parts.append(self._features(X[rows, :n_steps], lengths[rows]).cpu())
+        features = torch.empty(len(X), self.n_features)
+        features[order.cpu()] = torch.cat(parts)
+        return features
 
     def forward(self, X, lengths):
         """Standardised features of a padded batch.
@@ -448,7 +472,7 @@ class RandomKernelRidge(nn.Module):
         return state
 
     @torch.no_grad()
-    def fit(self, X, lengths, y, sample_weight=None):
+    def fit(self, X, lengths, y, sample_weight=None, refit_features=True):
         """Fit the features and the ridge on training sequences.
 
         Keeps the features and the leave-one-out scores of these sequences
@@ -464,15 +488,21 @@ class RandomKernelRidge(nn.Module):
             Class indices.
         sample_weight : torch.Tensor of shape (n_samples,), default=None
             Weight of each sequence in the ridge; None for equal weights.
+        refit_features : bool, default=True
+            False keeps the features' biases and standardisation (a warm
+            refit) and fits the ridge alone.
 
         Returns
         -------
         self : RandomKernelRidge
             This module, fitted.
         """
-        self.features.keep_cache(True).fit(X, lengths)
+        self.features.keep_cache(True)
+        if refit_features:
+            self.features.fit(X, lengths)
+        F = self.features.raw_batches(X, lengths)  # from the cache, up to its limit
         keys = [self.features.key(X[i], int(n)) for i, n in enumerate(lengths.tolist())]
-        F = torch.stack([self.features._cache[k] for k in keys]).double()
+        F = F.to(self.weight.device).double()
         F = (F - self.features.mean.double()) / self.features.scale.double()
         Y = -F.new_ones(len(F), self.weight.shape[1])
         Y[torch.arange(len(F)), y.long().to(F.device)] = 1.0
