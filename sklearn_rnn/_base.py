@@ -674,7 +674,15 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         only the samples of the training part may be read: ``train_rows``,
         their indices (None: all samples). ``warm``: the trained module of a
         warm-started fit, else a new one.
+
+        Returns
+        -------
+        fitted_start : bool
+            True when the weights set are themselves a fitted model: early
+            stopping then scores them before the first epoch, and keeps them
+            when no epoch beats them.
         """
+        return False
 
     @staticmethod
     def _train_rows(net, data, plan, y):
@@ -773,7 +781,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             else:
                 net = self._make_net(info, target_info, seeds, device, stratify, plan, accelerator)
                 rows = self._train_rows(net, data, plan, split_y if stratify else None)
-                self._prepare_module(net.module, data, plan, rows)
+                if self._prepare_module(net.module, data, plan, rows) and rows is not None:
+                    stopper = dict(net.callbacks).get("early_stopping")
+                    stopper.keep_start = True  # the start is a fitted model: a candidate
                 net.fit(data, split_y if stratify else None)
         history = net.history
         if getattr(net, "interrupted_", False):
@@ -786,6 +796,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         if plan["_early_stopping_on"]:
             info["validation_scores_"] = [float(v) for v in history[:, "valid_score"]]
             info["best_loss_"] = float(min(history[:, "valid_loss"]))
+            start = getattr(dict(net.callbacks_).get("early_stopping"), "start_loss_", None)
+            if start is not None:  # the weights before the first epoch were scored too
+                info["best_loss_"] = min(info["best_loss_"], start)
         else:
             info["best_loss_"] = min(info["loss_curve_"])
         for key in ("feature_names_in_", "validation_scores_", "_x_mean", "_x_scale", "_scaling"):

@@ -628,10 +628,12 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
 
         A warm-started fit keeps the features of the first fit and refits the
         ridge on them, so that its leave-one-out scores train the network again.
+        The network itself starts at random, so the start is no candidate of
+        early stopping (False).
         """
         ridge = module.kernel_features
         if ridge is None:
-            return
+            return False
         rows = torch.arange(len(data)) if train_rows is None else torch.as_tensor(train_rows)
         if len(rows) > RIDGE_MAX_SAMPLES:  # the others get the ridge's plain scores
             rows = torch.sort(rows[torch.randperm(len(rows))[:RIDGE_MAX_SAMPLES]]).values
@@ -641,6 +643,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
         if weights is not None:
             weights = weights[rows.to(weights.device)]
         ridge.fit(X, lengths, data.y[rows.to(data.y.device)], weights, refit_features=not warm)
+        return False
 
     def _fitted_ridge(self):
         net = getattr(self, "net_", None)

@@ -10,6 +10,7 @@ forcing), ``fit_loop`` (tells an interrupt from early stopping),
 clipping and checkpoints stay skorch's.
 """
 
+import copy
 import math
 
 import numpy as np
@@ -263,18 +264,46 @@ class StopEarly(EarlyStopping):
         Epochs of each ``fit`` call before stopping may happen; epochs without
         improvement still count, so training stops at the first epoch past
         the floor that ends a run of ``patience`` of them.
+    keep_start : bool, default=False
+        Score the weights before the first epoch of each call on the
+        validation set too (``monitor`` must be ``"valid_loss"``): epochs
+        must beat them, and they are restored (with ``load_best``) when
+        none does. For a module whose start is itself a fitted model (the
+        least-squares highway of a forecast). The score is ``start_loss_``.
     **kwargs : dict
         Passed to :class:`skorch.callbacks.EarlyStopping`.
     """
 
-    def __init__(self, *, min_epochs=0, **kwargs):
+    def __init__(self, *, min_epochs=0, keep_start=False, **kwargs):
         super().__init__(**kwargs)
         self.min_epochs = min_epochs
+        self.keep_start = keep_start
 
     def on_train_begin(self, net, **kwargs):
         """Reset the counters; remember where this call's epochs start."""
         super().on_train_begin(net, **kwargs)
         self.start_rows_ = len(net.history)
+        self.start_loss_ = None
+
+    def on_epoch_begin(self, net, dataset_valid=None, **kwargs):
+        """With ``keep_start``, score the weights before this call's first epoch."""
+        first = len(net.history) - self.start_rows_ == 1
+        if not (self.keep_start and first and dataset_valid is not None):
+            return
+        if self.monitor != "valid_loss" or not self.lower_is_better:
+            return
+        total, count = 0.0, 0
+        for batch in net.get_iterator(dataset_valid, training=False):
+            n = len(batch[1]["y"] if isinstance(batch[1], dict) else batch[1])
+            total += float(net.validation_step(batch)["loss"]) * n
+            count += n
+        if not count:
+            return
+        self.start_loss_ = total / count
+        self.dynamic_threshold_ = self._calc_new_threshold(self.start_loss_)
+        self.best_epoch_ = net.history[-1, "epoch"] - 1
+        if self.load_best:
+            self.best_model_weights_ = copy.deepcopy(net.module_.state_dict())
 
     def on_epoch_end(self, net, **kwargs):
         """Check for improvement; mark ``net.stopped_early_`` before stopping."""

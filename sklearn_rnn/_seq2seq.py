@@ -233,7 +233,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         leave-one-out cross-validation; at most 20,000 windows, evenly
         spaced), and the decoder's output layer to zero, when the layer
         reads at most 512 values (``highway_window`` times the input
-        features). 0 for none. With ``scaling=None`` the layer reads the raw
+        features); with ``early_stopping``, that start is scored on the
+        validation windows before the first epoch and kept when no epoch
+        beats it. 0 for none. With ``scaling=None`` the layer reads the raw
         inputs while the targets are standardised, so inputs far from unit
         scale train it poorly: keep a ``scaling`` or scale them first.
     cell : {"lstm", "gru", "rnn"}, default="lstm"
@@ -992,13 +994,15 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     def _prepare_module(self, module, data, plan, train_rows=None, warm=False):
         """Start the highway (``highway_window``) from least squares on the training part.
 
-        A warm-started fit keeps the trained highway.
+        A warm-started fit keeps the trained highway. The start is a fitted
+        linear forecast: with early stopping, the epochs must beat it on the
+        validation windows, and it is kept when none does.
         """
         if warm or getattr(module, "highway", None) is None:
-            return
+            return False
         # the training part of the time-ordered split: the first windows
         n = len(data) if train_rows is None else len(train_rows)
-        highway_start(module, data, n)
+        return highway_start(module, data, n) is not None
 
     def _make_criterion(self):
         if self.quantiles is None:

@@ -52,6 +52,34 @@ def test_training_starts_from_the_least_squares_forecast():
     assert scores[0] < 0.5
 
 
+def test_early_stopping_keeps_the_start_when_no_epoch_beats_it():
+    # the start is the exact forecast; a far too large step size only spoils it
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 8))
+    y = X @ rng.normal(size=(8, 4))
+    params = dict(FAST, max_iter=5, learning_rate_init=1.0, early_stopping=True)
+    reg = Seq2SeqRegressor(highway_window=8, scaling="standard", **params).fit(X, y)
+    stopper = dict(reg.net_.callbacks_)["early_stopping"]
+    assert stopper.start_loss_ < min(reg.net_.history[:, "valid_loss"])
+    assert reg.best_loss_ == stopper.start_loss_
+    assert reg.score(X, y) > 0.99
+    # without a fitted start there is nothing to keep
+    plain = Seq2SeqRegressor(scaling="standard", **params).fit(X, y)
+    assert dict(plain.net_.callbacks_)["early_stopping"].start_loss_ is None
+    assert plain.score(X, y) < 0.9
+
+
+def test_epochs_that_beat_the_start_are_kept():
+    # a window's next steps continue its straight line; the highway reads only
+    # its last step, so training has much to add to the start
+    X, y = _extrapolation()
+    params = dict(FAST, early_stopping=True, random_state=0)
+    reg = Seq2SeqRegressor(highway_window=1, scaling="standard", **params).fit(X, y)
+    stopper = dict(reg.net_.callbacks_)["early_stopping"]
+    best = min(reg.net_.history[:, "valid_loss"])
+    assert best < stopper.start_loss_ and reg.best_loss_ == best
+
+
 def test_the_start_reads_a_sample_of_many_windows_and_is_skipped_for_wide_inputs(
     monkeypatch,
 ):
