@@ -142,6 +142,25 @@ def test_ridge_module_scores_and_leave_one_out_in_training():
     assert pickle.loads(pickle.dumps(ridge))._loo is None
 
 
+def test_a_sequence_given_twice_gets_the_mean_of_its_leave_one_out_scores():
+    X, y = _series(30)
+    X, y = [*X, X[0]], np.append(y, (y[0] + 1) % 3)  # the same series, another class
+    torch.manual_seed(0)
+    ridge = RandomKernelRidge(1, max_length=120, n_classes=3, n_features=840)
+    padded, lengths = _padded(X)
+    ridge.fit(padded, lengths, torch.as_tensor(y))
+    F = ridge.features.raw_batches(padded, lengths).double()
+    F = (F - ridge.features.mean.double()) / ridge.features.scale.double()
+    Y = -torch.ones(len(F), 3, dtype=torch.float64)
+    Y[torch.arange(len(F)), torch.as_tensor(y)] = 1.0
+    loo = _ridge_loo(F, Y, torch.ones(len(F), dtype=torch.float64), ridge.alphas)[3]
+    assert not torch.allclose(loo[0], loo[-1])
+    twice = ridge._loo[ridge.features.key(padded[0], int(lengths[0]))]
+    torch.testing.assert_close(twice, ((loo[0] + loo[-1]) / 2).float())
+    once = ridge._loo[ridge.features.key(padded[1], int(lengths[1]))]
+    torch.testing.assert_close(once, loo[1].float(), rtol=0, atol=0)
+
+
 def test_classifier_fits_the_ridge_and_drops_its_caches():
     X, y = _series()
     clf = LSTMClassifier(**FAST).fit(X, y)

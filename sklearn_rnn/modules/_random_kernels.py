@@ -476,6 +476,7 @@ class RandomKernelRidge(nn.Module):
         """Fit the features and the ridge on training sequences.
 
         Keeps the features and the leave-one-out scores of these sequences
+        (of a sequence given more than once, the mean of its rows' scores)
         until ``keep_cache(False)``.
 
         Parameters
@@ -515,7 +516,10 @@ class RandomKernelRidge(nn.Module):
         self.bias.copy_(bias.to(self.bias))
         self.alpha.fill_(alpha)
         loo = loo.to(self.weight)
-        self._loo = {key: loo[i] for i, key in enumerate(keys)}
+        rows = {}  # a sequence given more than once gets the mean of its rows' scores
+        for i, key in enumerate(keys):
+            rows.setdefault(key, []).append(i)
+        self._loo = {key: loo[i].mean(0) for key, i in rows.items()}
         return self
 
     def keep_cache(self, on=True):
