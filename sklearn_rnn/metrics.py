@@ -64,10 +64,18 @@ __all__ = [
 _METRICS = ("mae", "rmse", "mse")
 
 
+def _scalar_list(y):
+    """Whether ``y`` is a list or tuple of plain numbers (one scalar target per sample)."""
+    return (
+        isinstance(y, (list, tuple))
+        and len(y) > 0
+        and all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in y)
+    )
+
+
 def _padded_targets(y, name):
     """Return ``(padded (n, T, k) float64, lengths)`` for targets in any accepted format."""
-    ragged = isinstance(y, np.ndarray) and y.dtype == object and any(np.ndim(v) for v in y)
-    if not isinstance(y, (list, tuple)) and not ragged and np.ndim(y) == 1:
+    if _is_flat(y):
         a = np.asarray(y, dtype=np.float64)
         return a[:, None, None], np.ones(len(a), dtype=np.int64)
     padded, lengths, layout = check_sequences(y, name=name)
@@ -292,6 +300,8 @@ def check_quantiles(quantiles):
 
 def _is_flat(y):
     """Whether targets are 1-D, one scalar per sample (as :func:`_padded_targets` reads them)."""
+    if _scalar_list(y):
+        return True
     ragged = isinstance(y, np.ndarray) and y.dtype == object and any(np.ndim(v) for v in y)
     return not isinstance(y, (list, tuple)) and not ragged and np.ndim(y) == 1
 
@@ -441,26 +451,42 @@ def _quantile_column(y_pred, j, n_quantiles):
     return np.asarray(y_pred)[..., j::n_quantiles]
 
 
-def _fitted_quantiles(estimator):
-    quantiles = getattr(estimator, "quantiles", None)
-    if quantiles is None:
+def _quantile_predictions(estimator, X):
+    """The fitted quantile levels of ``estimator`` and its ``predict_quantiles(X)``.
+
+    A ``Pipeline`` passes ``X`` through its transformers to its last step;
+    a fitted search (``best_estimator_``) predicts with its best estimator.
+    """
+    if hasattr(estimator, "best_estimator_") and not hasattr(estimator, "predict_quantiles"):
+        estimator = estimator.best_estimator_
+    if hasattr(estimator, "steps") and not hasattr(estimator, "predict_quantiles"):
+        if len(estimator.steps) > 1:
+            X = estimator[:-1].transform(X)
+        estimator = estimator.steps[-1][1]
+    levels = getattr(estimator, "_quantiles", None)  # those of the fit
+    if levels is None and not hasattr(estimator, "net_"):
+        levels = getattr(estimator, "quantiles", None)
+    if levels is None:
         raise ValueError(
-            f"{type(estimator).__name__} has quantiles=None; these scorers need an "
-            "estimator fitted with quantiles, e.g. quantiles=(0.1, 0.5, 0.9)."
+            f"{type(estimator).__name__} was fitted with quantiles=None; these scorers "
+            "need an estimator fitted with quantiles, e.g. quantiles=(0.1, 0.5, 0.9)."
         )
-    return check_quantiles(quantiles)
+    return check_quantiles(levels), estimator.predict_quantiles(X)
 
 
 def mean_pinball_loss_scorer(estimator, X, y_true, sample_weight=None):
     """Negated :func:`mean_pinball_loss` of ``estimator.predict_quantiles(X)``.
 
     A scorer (greater is better) for ``cross_validate`` or ``GridSearchCV``
-    with an estimator fitted with ``quantiles``, whose levels it reads.
+    with an estimator fitted with ``quantiles``, whose fitted levels it
+    reads; a ``Pipeline`` ending in one (its other steps transform ``X``)
+    or a fitted search over one works too.
 
     Parameters
     ----------
     estimator : estimator with ``predict_quantiles`` and ``quantiles``
-        E.g. a fitted :class:`~sklearn_rnn.Seq2SeqRegressor`.
+        E.g. a fitted :class:`~sklearn_rnn.Seq2SeqRegressor`, a ``Pipeline``
+        ending in one, or a fitted search over one.
     X : array-like
         Input of ``predict_quantiles``.
     y_true : array-like or list of array-like
@@ -490,8 +516,7 @@ def mean_pinball_loss_scorer(estimator, X, y_true, sample_weight=None):
     >>> bool(mean_pinball_loss_scorer(reg, X, y) < 0)
     True
     """
-    levels = _fitted_quantiles(estimator)
-    y_pred = estimator.predict_quantiles(X)
+    levels, y_pred = _quantile_predictions(estimator, X)
     return -mean_pinball_loss(y_true, y_pred, quantiles=levels, sample_weight=sample_weight)
 
 
@@ -507,7 +532,8 @@ def interval_coverage_scorer(estimator, X, y_true, sample_weight=None):
     ----------
     estimator : estimator with ``predict_quantiles`` and ``quantiles``
         E.g. a fitted :class:`~sklearn_rnn.Seq2SeqRegressor` with at least
-        two quantiles.
+        two quantiles, a ``Pipeline`` ending in one, or a fitted search
+        over one.
     X : array-like
         Input of ``predict_quantiles``.
     y_true : array-like or list of array-like
@@ -537,10 +563,9 @@ def interval_coverage_scorer(estimator, X, y_true, sample_weight=None):
     >>> 0 <= interval_coverage_scorer(reg, X, y) <= 1
     True
     """
-    levels = _fitted_quantiles(estimator)
+    levels, y_pred = _quantile_predictions(estimator, X)
     if len(levels) < 2:
         raise ValueError("interval_coverage_scorer needs at least two quantiles.")
-    y_pred = estimator.predict_quantiles(X)
     lower = _quantile_column(y_pred, 0, len(levels))
     upper = _quantile_column(y_pred, len(levels) - 1, len(levels))
     return interval_coverage(y_true, lower, upper, sample_weight=sample_weight)

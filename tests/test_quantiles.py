@@ -4,8 +4,11 @@ import numpy as np
 import pytest
 import torch
 from scipy.stats import norm
+from sklearn.base import clone
 from sklearn.metrics import mean_pinball_loss as sk_mean_pinball_loss
-from sklearn.model_selection import TimeSeriesSplit, cross_validate
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from sklearn_rnn import Seq2SeqRegressor, load, save
 from sklearn_rnn.metrics import (
@@ -158,6 +161,31 @@ def test_scorers_in_cross_validate():
     assert np.all(np.isfinite(scores["test_r2"]))
 
 
+def test_scorers_read_through_pipelines_and_searches_and_use_the_fitted_levels():
+    X, y = _noisy_windows(n=200)
+    reg = Seq2SeqRegressor(quantiles=LEVELS, **{**FAST, "max_iter": 3}, random_state=0)
+    shift = FunctionTransformer(lambda X: X + 100.0)  # a step the scorer must apply
+    pipe = Pipeline([("shift", shift), ("reg", reg)]).fit(X, y)
+    alone = clone(reg).fit(X + 100.0, y)
+    for scorer in (mean_pinball_loss_scorer, interval_coverage_scorer):
+        assert scorer(pipe, X, y) == scorer(alone, X + 100.0, y)
+    # the levels of the fit, not the parameter as it is now
+    before = mean_pinball_loss_scorer(alone, X + 100.0, y)
+    alone.set_params(quantiles=(0.2, 0.8))
+    assert mean_pinball_loss_scorer(alone, X + 100.0, y) == before
+    search = GridSearchCV(
+        pipe,
+        {"reg__hidden_size": [4, 8]},
+        cv=TimeSeriesSplit(2, gap=3),
+        scoring={"pinball": mean_pinball_loss_scorer, "coverage": interval_coverage_scorer},
+        refit="pinball",
+    ).fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_pinball"]).all()
+    assert mean_pinball_loss_scorer(search, X, y) == mean_pinball_loss_scorer(
+        search.best_estimator_, X, y
+    )
+
+
 def test_save_load_keeps_the_quantiles(tmp_path, fitted):
     reg, X_test, _ = fitted
     save(reg, tmp_path / "model")
@@ -222,6 +250,20 @@ def test_interval_coverage_counts_bounds_and_respects_weights():
     assert interval_coverage(y, lower, upper, sample_weight=[3.0, 0.0]) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="sample_weight"):
         interval_coverage(y, lower, upper, sample_weight=[1.0])
+
+
+def test_a_list_of_numbers_is_one_target_per_sample_as_in_fit():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 5))
+    y = [float(v) for v in X.sum(1)]
+    reg = Seq2SeqRegressor(**{**FAST, "max_iter": 2}, random_state=0).fit(X, y)
+    assert reg.score(X, y) == reg.score(X, np.array(y))
+    lower, upper = [v - 1 for v in y], [v + 1 for v in y]
+    assert interval_coverage(y, lower, upper) == 1.0
+    pred = [[v - 1, v + 1] for v in y]
+    assert mean_pinball_loss(y, pred, quantiles=(0.2, 0.8)) == pytest.approx(
+        mean_pinball_loss(np.array(y), np.array(pred), quantiles=(0.2, 0.8))
+    )
 
 
 def test_mean_pinball_loss_by_hand():
