@@ -423,7 +423,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
 
     See Also
     --------
-    sklearn_rnn.preprocessing.make_windows : Windows and targets from one long series.
+    sklearn_rnn.preprocessing.make_windows : Windows and targets from one or many series.
     sklearn_rnn.preprocessing.SequenceScaler : Per-feature scaling of sequences.
     sklearn_rnn.metrics.per_horizon_errors : Error at each step ahead.
     sklearn_rnn.metrics.interval_coverage : Coverage of a prediction interval.
@@ -768,13 +768,27 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         """The :class:`FutureCovariateScaling` of ``data``, its statistics from the input steps.
 
         At fit, records whether the columns other than ``columns`` were NaN in
-        every horizon step (the layout of ``make_windows``); at predict, warns
+        every horizon step (the layout of ``make_windows``), and warns when
+        they were NaN in no sequence's horizon (windows cut without their
+        future covariate values, most likely); at predict, warns
         when such a model gets sequences whose horizon steps hold values there,
         the sign of windows given without their future covariate values.
         """
         inputs, empty = self._input_part(data, horizon, columns)
         if reset:
             info["_future_empty"] = empty is not None and bool(empty.all())
+            if empty is not None and not empty.any():
+                warnings.warn(
+                    "With future_covariates, the last "
+                    f"{horizon} steps of each training sequence are read as the horizon "
+                    "(the values of future_covariates for the forecast steps) and the "
+                    "encoder reads only the steps before, but no sequence of X has NaN in "
+                    f"the other columns of its last {horizon} steps, as the windows of "
+                    "make_windows(..., future_covariates=...) have. If X holds only past "
+                    "steps, cut the windows with make_windows(..., future_covariates=...).",
+                    UserWarning,
+                    stacklevel=_caller_stacklevel(),
+                )
         elif getattr(self, "_future_empty", False) and empty is not None and not empty.all():
             i = int(np.flatnonzero(~empty)[0])
             warnings.warn(

@@ -87,7 +87,9 @@ def test_future_values_of_other_columns_change_nothing(scaling):
     X_train = X.copy()
     X_train[:, L:, 0] = 1e4
     X_train[:, L:, 2] = -7.0
-    again = Seq2SeqRegressor(future_covariates=[1], scaling=scaling, **SMALL).fit(X_train, y)
+    again = Seq2SeqRegressor(future_covariates=[1], scaling=scaling, **SMALL)
+    with pytest.warns(UserWarning, match="no sequence of X has NaN"):
+        again.fit(X_train, y)
     np.testing.assert_array_equal(again.predict(X[-20:]), before)
 
 
@@ -213,8 +215,8 @@ def test_warm_start_continues_with_the_same_covariates():
     assert reg.n_iter_ == 4  # two more epochs on the same network
     np.testing.assert_array_equal(reg._x_mean, mean)
     X[:, L:, 2] = 0.0
-    reg.set_params(future_covariates=[2])
-    with pytest.raises(ValueError, match="warm_start"):
+    reg.set_params(future_covariates=[2])  # column 1 now holds values in the horizon
+    with pytest.warns(UserWarning, match="no sequence"), pytest.raises(ValueError, match="warm"):
         reg.fit(X, y)
 
 
@@ -335,10 +337,24 @@ def test_windows_without_their_future_values_warn_at_predict():
             reg.predict(bad)
 
 
-def test_no_warning_when_the_training_horizons_held_values():
+def test_windows_without_their_horizon_warn_at_fit():
+    series = _series(80)
+    X_plain, y_plain = make_windows(series, L, H, targets=0)  # future_covariates forgotten
+    reg = Seq2SeqRegressor(future_covariates=[1], **SMALL)
+    with pytest.warns(UserWarning, match="no sequence of X has NaN.*make_windows"):
+        reg.fit(X_plain, y_plain)
+    X, y = make_windows(series, L, H, targets=0, future_covariates=[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Seq2SeqRegressor(future_covariates=[1], **SMALL).fit(X, y)
+
+
+def test_filled_training_horizons_warn_at_fit_and_not_at_predict():
     X, y = _windows(120)
     filled = np.nan_to_num(X, nan=0.0)  # the other columns' horizon steps hold zeros
-    reg = Seq2SeqRegressor(future_covariates=[1], **SMALL).fit(filled, y)
+    reg = Seq2SeqRegressor(future_covariates=[1], **SMALL)
+    with pytest.warns(UserWarning, match="no sequence of X has NaN"):
+        reg.fit(filled, y)
     assert not reg._future_empty
     with warnings.catch_warnings():
         warnings.simplefilter("error")

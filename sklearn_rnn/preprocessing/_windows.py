@@ -250,7 +250,8 @@ def make_windows(
     are the most recent of every series, so a time-ordered split (for
     example :class:`~sklearn.model_selection.TimeSeriesSplit`) holds out the
     end of every series rather than whole series. Series too short for one
-    window give none (:func:`last_windows` still forecasts them).
+    window give none; :func:`last_windows` still forecasts those with at
+    least ``input_length`` steps (``min_input_length`` when given).
 
     Examples
     --------
