@@ -772,6 +772,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 with restored_on_failure(net):
                     net.max_epochs = plan["_max_epochs"]
                     net.batch_size = plan["_batch_size"]
+                    for group in net.optimizer_.param_groups:  # as scikit-learn's MLP:
+                        group["lr"] = plan["_learning_rate_init"]  # this call's step size
                     stopper = dict(net.callbacks_).get("early_stopping")
                     if stopper is not None:  # the floor of this call's data
                         stopper.min_epochs = plan["_min_epochs"]

@@ -392,9 +392,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     warm_start : bool, default=False
         Continue training the fitted network on the next call to ``fit``; what
         the first fit derived from the data (such as a scaling or a vocabulary)
-        is kept. A parameter that changes the network's weight shapes
-        (``hidden_size``, ``num_layers``, ...) since the last fit raises a
-        ValueError.
+        is kept. Each call trains at the current ``learning_rate_init`` (as
+        scikit-learn's MLP); the optimiser's moment estimates are kept. A
+        parameter that changes the network's weight shapes (``hidden_size``,
+        ``num_layers``, ...) since the last fit raises a ValueError.
 
     Attributes
     ----------

@@ -34,3 +34,14 @@ def test_a_warm_fit_leaves_the_global_random_state_alone():
     state = torch.random.get_rng_state()
     spec.fit(est, X, y)
     assert torch.equal(torch.random.get_rng_state(), state)
+
+
+@pytest.mark.parametrize("spec", NET_SPECS[:2], ids=repr)
+def test_each_warm_fit_trains_at_the_current_learning_rate(spec):
+    X, y = spec.data("ragged")
+    est = spec.fit(spec.make(random_state=0, warm_start=True), X, y)
+    first = est.learning_rate_init
+    lrs = {group["lr"] for group in est.net_.optimizer_.param_groups}
+    assert lrs == {est._settings.get("learning_rate_init", first)}
+    spec.fit(est.set_params(learning_rate_init=0.123), X, y)
+    assert {group["lr"] for group in est.net_.optimizer_.param_groups} == {0.123}
