@@ -778,7 +778,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                     if stopper is not None:  # the floor of this call's data
                         stopper.min_epochs = plan["_min_epochs"]
                     rows = self._train_rows(net, data, plan, split_y if stratify else None)
-                    self._prepare_module(net.module_, data, plan, rows, warm=True)
+                    start = self._prepare_module(net.module_, data, plan, rows, warm=True)
+                    if stopper is not None:  # as on a first fit: a fitted start only
+                        stopper.keep_start = bool(start) and rows is not None
                     net.partial_fit(data, split_y if stratify else None)
             else:
                 net = self._make_net(info, target_info, seeds, device, stratify, plan, accelerator)
@@ -794,13 +796,16 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         info.update(plan)
         info["net_"] = net
         info["n_iter_"] = len(history)
-        info["loss_curve_"] = [float(v) for v in history[:, "train_loss"]]
+        info["loss_curve_"] = [float(v) for v in history[:, "train_loss"]] if len(history) else []
         if plan["_early_stopping_on"]:
-            info["validation_scores_"] = [float(v) for v in history[:, "valid_score"]]
-            info["best_loss_"] = float(min(history[:, "valid_loss"]))
+            info["validation_scores_"] = (
+                [float(v) for v in history[:, "valid_score"]] if len(history) else []
+            )
+            losses = [float(v) for v in history[:, "valid_loss"]] if len(history) else []
             start = getattr(dict(net.callbacks_).get("early_stopping"), "start_loss_", None)
             if start is not None:  # the weights before the first epoch were scored too
-                info["best_loss_"] = min(info["best_loss_"], start)
+                losses.append(float(start))
+            info["best_loss_"] = min(losses)
         else:
             info["best_loss_"] = min(info["loss_curve_"])
         for key in ("feature_names_in_", "validation_scores_", "_x_mean", "_x_scale", "_scaling"):
@@ -812,10 +817,13 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
     def _warn_interrupted(self, net):
         """Say that fit was interrupted and which weights were kept."""
         keeper = dict(net.callbacks_)["keep_best_on_interrupt"]
+        where = f"epoch {keeper.best_epoch_}"
+        if keeper.best_epoch_ == 0:
+            where = "the start (before the first epoch)"
         warnings.warn(
             f"Training of {type(self).__name__} was interrupted (KeyboardInterrupt) "
             f"after {len(net.history)} complete epoch(s); the estimator keeps the "
-            f"weights of epoch {keeper.best_epoch_}, the best so far ({keeper.monitor} = "
+            f"weights of {where}, the best so far ({keeper.monitor} = "
             f"{keeper.best_score_:.6g}). Fit again with warm_start=True to continue "
             "training from there.",
             UserWarning,

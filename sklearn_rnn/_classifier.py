@@ -629,8 +629,8 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
 
         A warm-started fit keeps the features of the first fit and refits the
         ridge on them, so that its leave-one-out scores train the network again.
-        The network itself starts at random, so the start is no candidate of
-        early stopping (False).
+        The network's weights are not a fitted model here, so early stopping
+        does not score them before the first epoch (False).
         """
         ridge = module.kernel_features
         if ridge is None:

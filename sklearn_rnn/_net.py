@@ -304,6 +304,9 @@ class StopEarly(EarlyStopping):
         self.best_epoch_ = net.history[-1, "epoch"] - 1
         if self.load_best:
             self.best_model_weights_ = copy.deepcopy(net.module_.state_dict())
+        keeper = dict(net.callbacks_).get("keep_best_on_interrupt")
+        if keeper is not None and keeper.monitor == self.monitor:  # an interrupt keeps it too
+            keeper.consider(net, self.start_loss_, self.best_epoch_)
 
     def on_epoch_end(self, net, **kwargs):
         """Check for improvement; mark ``net.stopped_early_`` before stopping."""
@@ -356,12 +359,26 @@ class KeepBestOnInterrupt(Callback):
         row = net.history[-1]
         self.complete_rows_ = len(net.history)
         score = row.get(self.monitor)
-        if score is None:
-            return
+        if score is not None:
+            self.consider(net, score, row["epoch"])
+
+    def consider(self, net, score, epoch):
+        """Copy the module's weights if ``score`` improves on the best so far.
+
+        Parameters
+        ----------
+        net : skorch.NeuralNet
+            The net being trained.
+        score : float
+            The ``monitor`` value of its current weights.
+        epoch : int
+            Their epoch (0 before the first of a fit: a start scored by
+            :class:`StopEarly` with ``keep_start``).
+        """
         better = score < self.best_score_ if self.lower_is_better else score > self.best_score_
         if better:
             self.best_score_ = score
-            self.best_epoch_ = row["epoch"]
+            self.best_epoch_ = epoch
             self.best_weights_ = {
                 k: v.detach().clone() for k, v in net.module_.state_dict().items()
             }

@@ -69,7 +69,7 @@ def _scalar_list(y):
     return (
         isinstance(y, (list, tuple))
         and len(y) > 0
-        and all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in y)
+        and all(isinstance(v, (numbers.Number, np.bool_)) for v in y)
     )
 
 
@@ -457,12 +457,26 @@ def _quantile_predictions(estimator, X):
     A ``Pipeline`` passes ``X`` through its transformers to its last step;
     a fitted search (``best_estimator_``) predicts with its best estimator.
     """
-    if hasattr(estimator, "best_estimator_") and not hasattr(estimator, "predict_quantiles"):
-        estimator = estimator.best_estimator_
-    if hasattr(estimator, "steps") and not hasattr(estimator, "predict_quantiles"):
-        if len(estimator.steps) > 1:
-            X = estimator[:-1].transform(X)
-        estimator = estimator.steps[-1][1]
+    outer = type(estimator).__name__
+    while not hasattr(estimator, "predict_quantiles"):
+        if hasattr(estimator, "best_estimator_"):
+            estimator = estimator.best_estimator_
+        elif hasattr(estimator, "steps"):
+            if len(estimator.steps) > 1:
+                X = estimator[:-1].transform(X)
+            estimator = estimator.steps[-1][1]
+        elif hasattr(estimator, "quantiles"):
+            raise ValueError(
+                f"{type(estimator).__name__} was fitted with quantiles=None; these "
+                "scorers need an estimator fitted with quantiles, e.g. "
+                "quantiles=(0.1, 0.5, 0.9)."
+            )
+        else:
+            raise ValueError(
+                f"{outer} has no predict_quantiles: give these scorers a fitted "
+                "estimator with quantiles, a Pipeline ending in one, or a search over "
+                "one fitted with refit=True."
+            )
     levels = getattr(estimator, "_quantiles", None)  # those of the fit
     if levels is None and not hasattr(estimator, "net_"):
         levels = getattr(estimator, "quantiles", None)

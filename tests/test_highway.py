@@ -63,6 +63,12 @@ def test_early_stopping_keeps_the_start_when_no_epoch_beats_it():
     assert stopper.start_loss_ < min(reg.net_.history[:, "valid_loss"])
     assert reg.best_loss_ == stopper.start_loss_
     assert reg.score(X, y) > 0.99
+    # a warm refit has no least-squares start: its epochs are kept as trained
+    warm = Seq2SeqRegressor(highway_window=8, scaling="standard", warm_start=True, **params)
+    warm.fit(X, y).fit(X, y)
+    stopper = dict(warm.net_.callbacks_)["early_stopping"]
+    assert not stopper.keep_start and stopper.start_loss_ is None
+    assert warm.best_loss_ == min(warm.net_.history[-5:, "valid_loss"])
     # without a fitted start there is nothing to keep
     plain = Seq2SeqRegressor(scaling="standard", **params).fit(X, y)
     assert dict(plain.net_.callbacks_)["early_stopping"].start_loss_ is None

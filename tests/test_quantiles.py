@@ -16,6 +16,7 @@ from sklearn_rnn.metrics import (
     interval_coverage_scorer,
     mean_pinball_loss,
     mean_pinball_loss_scorer,
+    sequence_r2_score,
 )
 from sklearn_rnn.preprocessing import make_windows
 
@@ -184,6 +185,10 @@ def test_scorers_read_through_pipelines_and_searches_and_use_the_fitted_levels()
     assert mean_pinball_loss_scorer(search, X, y) == mean_pinball_loss_scorer(
         search.best_estimator_, X, y
     )
+    unfitted = GridSearchCV(pipe, {"reg__hidden_size": [4]}, cv=TimeSeriesSplit(2), refit=False)
+    unfitted.set_params(scoring=mean_pinball_loss_scorer).fit(X, y)
+    with pytest.raises(ValueError, match="no predict_quantiles.*refit=True"):
+        mean_pinball_loss_scorer(unfitted, X, y)
 
 
 def test_save_load_keeps_the_quantiles(tmp_path, fitted):
@@ -260,6 +265,9 @@ def test_a_list_of_numbers_is_one_target_per_sample_as_in_fit():
     assert reg.score(X, y) == reg.score(X, np.array(y))
     lower, upper = [v - 1 for v in y], [v + 1 for v in y]
     assert interval_coverage(y, lower, upper) == 1.0
+    assert sequence_r2_score([True, False, True], [0.9, 0.1, 0.8]) == pytest.approx(
+        sequence_r2_score(np.array([1.0, 0.0, 1.0]), np.array([0.9, 0.1, 0.8]))
+    )
     pred = [[v - 1, v + 1] for v in y]
     assert mean_pinball_loss(y, pred, quantiles=(0.2, 0.8)) == pytest.approx(
         mean_pinball_loss(np.array(y), np.array(pred), quantiles=(0.2, 0.8))

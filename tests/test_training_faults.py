@@ -198,3 +198,29 @@ def test_early_stopping_is_not_reported_as_an_interrupt(recwarn):
     # after a fit that ended normally no extra copy of the weights stays in the model
     assert dict(est.net_.callbacks_)["keep_best_on_interrupt"].best_weights_ is None
     assert not [w for w in recwarn if "interrupted" in str(w.message)]
+
+
+@pytest.mark.parametrize("epoch", [1, 3])
+def test_interrupt_keeps_a_least_squares_start_that_no_epoch_beat(interrupt, epoch):
+    from sklearn_rnn import Seq2SeqRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 8))
+    y = X @ rng.normal(size=(8, 4))  # the start is exact; the step size only spoils it
+    cb = interrupt(epoch=epoch)
+    est = Seq2SeqRegressor(
+        highway_window=8,
+        scaling="standard",
+        hidden_size=4,
+        max_iter=5,
+        learning_rate_init=1.0,
+        early_stopping=True,
+        n_threads=1,
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match="interrupted"):
+        est.fit(X, y)
+    assert est.n_iter_ == epoch - 1
+    assert _same_weights(_weights(est.net_.module_), cb.start)
+    assert est.best_loss_ == dict(est.net_.callbacks_)["early_stopping"].start_loss_
+    assert est.score(X, y) > 0.99
