@@ -684,12 +684,19 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         """
         return False
 
-    @staticmethod
-    def _train_rows(net, data, plan, y):
-        """Indices of the training part the net's split will make (None: all samples)."""
-        if not plan["_early_stopping_on"]:
-            return None
-        return np.asarray(net.train_split(data, y)[0].indices)
+    def _prepare_for_training(self, net, module, callbacks, data, plan, y, warm=False):
+        """Run :meth:`_prepare_module` on the training part the net's split will make.
+
+        Early stopping (in ``callbacks``) then scores the weights before the
+        first epoch when they are a fitted start.
+        """
+        rows = None
+        if plan["_early_stopping_on"]:  # the split the net will make
+            rows = np.asarray(net.train_split(data, y)[0].indices)
+        start = self._prepare_module(module, data, plan, rows, warm=warm)
+        stopper = dict(callbacks).get("early_stopping")
+        if stopper is not None:
+            stopper.keep_start = bool(start) and rows is not None
 
     def _validation_split(self, seeds, stratify):
         """The net's ``train_split`` with early stopping: a random sample of the data.
@@ -777,18 +784,16 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                     stopper = dict(net.callbacks_).get("early_stopping")
                     if stopper is not None:  # the floor of this call's data
                         stopper.min_epochs = plan["_min_epochs"]
-                    rows = self._train_rows(net, data, plan, split_y if stratify else None)
-                    start = self._prepare_module(net.module_, data, plan, rows, warm=True)
-                    if stopper is not None:  # as on a first fit: a fitted start only
-                        stopper.keep_start = bool(start) and rows is not None
-                    net.partial_fit(data, split_y if stratify else None)
+                    y_split = split_y if stratify else None
+                    self._prepare_for_training(
+                        net, net.module_, net.callbacks_, data, plan, y_split, warm=True
+                    )
+                    net.partial_fit(data, y_split)
             else:
                 net = self._make_net(info, target_info, seeds, device, stratify, plan, accelerator)
-                rows = self._train_rows(net, data, plan, split_y if stratify else None)
-                if self._prepare_module(net.module, data, plan, rows) and rows is not None:
-                    stopper = dict(net.callbacks).get("early_stopping")
-                    stopper.keep_start = True  # the start is a fitted model: a candidate
-                net.fit(data, split_y if stratify else None)
+                y_split = split_y if stratify else None
+                self._prepare_for_training(net, net.module, net.callbacks, data, plan, y_split)
+                net.fit(data, y_split)
         history = net.history
         if getattr(net, "interrupted_", False):
             self._warn_interrupted(net)
@@ -796,12 +801,14 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         info.update(plan)
         info["net_"] = net
         info["n_iter_"] = len(history)
-        info["loss_curve_"] = [float(v) for v in history[:, "train_loss"]] if len(history) else []
+
+        def column(key):  # none when an interrupt came in the first epoch
+            return [float(v) for v in history[:, key]] if len(history) else []
+
+        info["loss_curve_"] = column("train_loss")
         if plan["_early_stopping_on"]:
-            info["validation_scores_"] = (
-                [float(v) for v in history[:, "valid_score"]] if len(history) else []
-            )
-            losses = [float(v) for v in history[:, "valid_loss"]] if len(history) else []
+            info["validation_scores_"] = column("valid_score")
+            losses = column("valid_loss")
             start = getattr(dict(net.callbacks_).get("early_stopping"), "start_loss_", None)
             if start is not None:  # the weights before the first epoch were scored too
                 losses.append(float(start))

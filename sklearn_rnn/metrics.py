@@ -466,11 +466,7 @@ def _quantile_predictions(estimator, X):
                 X = estimator[:-1].transform(X)
             estimator = estimator.steps[-1][1]
         elif hasattr(estimator, "quantiles"):
-            raise ValueError(
-                f"{type(estimator).__name__} was fitted with quantiles=None; these "
-                "scorers need an estimator fitted with quantiles, e.g. "
-                "quantiles=(0.1, 0.5, 0.9)."
-            )
+            raise _fitted_without_quantiles(estimator)
         else:
             raise ValueError(
                 f"{outer} has no predict_quantiles: give these scorers a fitted "
@@ -481,11 +477,15 @@ def _quantile_predictions(estimator, X):
     if levels is None and not hasattr(estimator, "net_"):
         levels = getattr(estimator, "quantiles", None)
     if levels is None:
-        raise ValueError(
-            f"{type(estimator).__name__} was fitted with quantiles=None; these scorers "
-            "need an estimator fitted with quantiles, e.g. quantiles=(0.1, 0.5, 0.9)."
-        )
+        raise _fitted_without_quantiles(estimator)
     return check_quantiles(levels), estimator.predict_quantiles(X)
+
+
+def _fitted_without_quantiles(estimator):
+    return ValueError(
+        f"{type(estimator).__name__} was fitted with quantiles=None; these scorers "
+        "need an estimator fitted with quantiles, e.g. quantiles=(0.1, 0.5, 0.9)."
+    )
 
 
 def mean_pinball_loss_scorer(estimator, X, y_true, sample_weight=None):
