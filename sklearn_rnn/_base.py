@@ -781,9 +781,13 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                     net.batch_size = plan["_batch_size"]
                     for group in net.optimizer_.param_groups:  # as scikit-learn's MLP:
                         group["lr"] = plan["_learning_rate_init"]  # this call's step size
-                    stopper = dict(net.callbacks_).get("early_stopping")
+                    callbacks = dict(net.callbacks_)
+                    stopper = callbacks.get("early_stopping")
                     if stopper is not None:  # the floor of this call's data
                         stopper.min_epochs = plan["_min_epochs"]
+                    schedule = callbacks.get("lr_scheduler")
+                    if schedule is not None:  # the floor of this call's step size
+                        schedule.min_lr = plan["_learning_rate_init"] / ADAPTIVE_MIN_RATIO
                     y_split = split_y if stratify else None
                     self._prepare_for_training(
                         net, net.module_, net.callbacks_, data, plan, y_split, warm=True

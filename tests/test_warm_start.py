@@ -45,3 +45,17 @@ def test_each_warm_fit_trains_at_the_current_learning_rate(spec):
     assert lrs == {est._settings.get("learning_rate_init", first)}
     spec.fit(est.set_params(learning_rate_init=0.123), X, y)
     assert {group["lr"] for group in est.net_.optimizer_.param_groups} == {0.123}
+
+
+def test_a_warm_fit_halves_the_step_size_down_to_the_floor_of_its_own():
+    # learning_rate="adaptive" stops halving at learning_rate_init / 200: on a
+    # warm fit, that of the current learning_rate_init, not the first fit's
+    spec = NET_SPECS[0]
+    X, y = spec.data("ragged")
+    est = spec.make(random_state=0, warm_start=True, learning_rate="adaptive")
+    spec.fit(est.set_params(learning_rate_init=0.01), X, y)
+    schedule = dict(est.net_.callbacks_)["lr_scheduler"]
+    assert schedule.min_lr == pytest.approx(0.01 / 200)
+    spec.fit(est.set_params(learning_rate_init=0.001), X, y)
+    assert schedule.min_lr == pytest.approx(0.001 / 200)
+    assert schedule.lr_scheduler_.min_lrs == pytest.approx([0.001 / 200])
