@@ -95,7 +95,7 @@ def _as_numeric(a, name, tokens, padding=False):
                     else "."
                 )
             )
-        if a.size and a.max() > MAX_TOKEN_ID:
+        if a.size and float(a.max()) > MAX_TOKEN_ID:  # float16 cannot hold the limit
             raise ValueError(
                 f"{name} contains the token id {a.max():.0f}, beyond the largest "
                 f"supported id {MAX_TOKEN_ID}; renumber the tokens densely from 0 "

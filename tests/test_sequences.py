@@ -75,6 +75,14 @@ def test_tokens_are_int64():
     np.testing.assert_array_equal(lengths, [3, 1])
 
 
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("dtype", [np.float16, np.uint8, np.uint64])
+def test_token_ids_of_any_number_type_are_read_without_warnings(dtype):
+    padded, _, _ = check_sequences(np.array([[3, 1, 2]], dtype=dtype), tokens=True)
+    assert padded.dtype == np.int64
+    np.testing.assert_array_equal(padded[0], [3, 1, 2])
+
+
 def test_read_only_input_is_copied():
     X = np.ones((3, 4, 2), dtype=np.float32)
     X.setflags(write=False)
