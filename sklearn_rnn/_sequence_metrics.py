@@ -7,6 +7,7 @@ each element of ``y_true`` is a list of acceptable references instead of one
 """
 
 import math
+import numbers
 from collections import Counter
 
 import numpy as np
@@ -226,7 +227,7 @@ def bleu_score(y_true, y_pred, *, max_n=4, multiple_references=False):
     >>> round(bleu_score([ref], ["the cat sat on the hat".split()], max_n=2), 4)
     0.8165
     """
-    if not isinstance(max_n, int) or max_n < 1:
+    if isinstance(max_n, (bool, np.bool_)) or not isinstance(max_n, numbers.Integral) or max_n < 1:
         raise ValueError(f"max_n={max_n!r} must be a positive integer.")
     refs, pred, _ = _check(y_true, y_pred, multiple_references)
     matched, total = np.zeros(max_n), np.zeros(max_n)

@@ -73,10 +73,20 @@ def _scalar_list(y):
     )
 
 
+def _finite(y, name):
+    """``y`` as float64, with the errors of ``check_sequences`` for NaN and infinity."""
+    a = np.asarray(y, dtype=np.float64)
+    if np.isnan(a).any():
+        raise ValueError(f"Input {name} contains NaN. Remove or impute missing values.")
+    if not np.isfinite(a).all():
+        raise ValueError(f"Input {name} contains infinity.")
+    return a
+
+
 def _padded_targets(y, name):
     """Return ``(padded (n, T, k) float64, lengths)`` for targets in any accepted format."""
     if _is_flat(y):
-        a = np.asarray(y, dtype=np.float64)
+        a = _finite(y, name)
         return a[:, None, None], np.ones(len(a), dtype=np.int64)
     padded, lengths, layout = check_sequences(y, name=name)
     if layout != "ragged":  # regular arrays: keep full precision
@@ -251,11 +261,13 @@ def horizon_error(y_true, y_pred, *, metric="rmse", horizon=None, sample_weight=
     err = np.abs(true - pred) if metric == "mae" else (true - pred) ** 2
     w = np.broadcast_to(weight[:, :, None], err.shape)
     if horizon is not None:
+        if isinstance(horizon, (bool, np.bool_)) or not isinstance(horizon, numbers.Integral):
+            raise ValueError(f"horizon={horizon!r} must be an integer step, from 1.")
         if not 1 <= horizon <= err.shape[1]:
             raise ValueError(
                 f"horizon={horizon} is out of range; the targets have {err.shape[1]} steps."
             )
-        err, w = err[:, horizon - 1], w[:, horizon - 1]
+        err, w = err[:, int(horizon) - 1], w[:, int(horizon) - 1]
         if w.sum() <= 0:
             raise ValueError(f"No sample has a real step at horizon={horizon}.")
     return float(_reduce(err, w, metric, axis=None))
@@ -311,7 +323,7 @@ def _check_quantile_pair(y_true, y_pred, levels, sample_weight):
     true, lengths = _padded_targets(y_true, "y_true")
     n_quantiles = len(levels)
     if _is_flat(y_true) and not _is_flat(y_pred) and np.ndim(y_pred) == 2:
-        pred = np.asarray(y_pred, dtype=np.float64)[:, None, :]  # (n, q): one step each
+        pred = _finite(y_pred, "y_pred")[:, None, :]  # (n, q): one step each
         pred_lengths = np.ones(len(pred), dtype=np.int64)
     else:
         pred, pred_lengths = _padded_targets(y_pred, "y_pred")

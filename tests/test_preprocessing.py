@@ -126,5 +126,9 @@ def test_per_horizon_errors_and_horizon_error():
     np.testing.assert_allclose(per_horizon_errors(ragged_t, ragged_p, metric="mae"), [2, 3])
     with pytest.raises(ValueError, match="horizon=6 is out of range"):
         horizon_error(y_true, y_pred, horizon=6)
+    assert horizon_error(y_true, y_pred, horizon=np.int64(5)) == pytest.approx(rmse[4])
+    for bad in (1.5, "2", True):
+        with pytest.raises(ValueError, match="must be an integer step"):
+            horizon_error(y_true, y_pred, horizon=bad)
     with pytest.raises(ValueError, match="metric"):
         per_horizon_errors(y_true, y_pred, metric="mape")

@@ -274,6 +274,30 @@ def test_a_list_of_numbers_is_one_target_per_sample_as_in_fit():
     )
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("layout", ["1-D", "2-D"])
+def test_regression_metrics_reject_nan_and_infinity_in_every_layout(bad, layout):
+    def shaped(values):
+        return np.array(values) if layout == "1-D" else np.array(values)[None, :]
+
+    good, other = shaped([1.0, 2.0, 3.0]), shaped([1.0, 2.0, 2.0])
+    wrong = shaped([1.0, bad, 3.0])
+    match = "NaN" if np.isnan(bad) else "infinity"
+    calls = [
+        lambda t, p: sequence_r2_score(t, p),
+        lambda t, p: interval_coverage(t, p, p),
+        lambda t, p: mean_pinball_loss(t, p),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match=f"y_true contains {match}"):
+            call(wrong, other)
+        with pytest.raises(ValueError, match=f"y_pred contains {match}"):
+            call(good, wrong)
+    # quantile columns of 1-D targets, (n, n_quantiles)
+    with pytest.raises(ValueError, match=f"y_pred contains {match}"):
+        mean_pinball_loss([1.0, 2.0], [[0.5, bad], [1.5, 2.5]], quantiles=(0.1, 0.9))
+
+
 def test_mean_pinball_loss_by_hand():
     y_true = np.array([[0.0, 10.0]])
     y_pred = np.array([[[1.0, 2.0], [8.0, 9.0]]])  # levels 0.25 and 0.75

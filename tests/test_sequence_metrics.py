@@ -88,6 +88,9 @@ def test_bleu_brevity_penalty_and_zero_precision():
     ref = "the cat sat on the mat".split()
     # candidate "the cat sat": 1-grams 3/3, 2-grams 2/2; c = 3 < r = 6: BP = exp(1 - 6/3)
     assert bleu_score([ref], ["the cat sat".split()], max_n=2) == pytest.approx(math.exp(-1))
+    assert bleu_score([ref], ["the cat sat".split()], max_n=np.int64(2)) == pytest.approx(
+        math.exp(-1)
+    )
     # no 4-gram in common: no smoothing, BLEU 0
     assert bleu_score([ref], ["the mat sat on".split()]) == 0.0
     assert bleu_score([ref], [ref]) == 1.0
