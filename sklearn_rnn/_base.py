@@ -29,6 +29,7 @@ from sklearn_rnn._input import (
     check_token_strings,
     encode_token_strings,
     holds_strings,
+    is_sequence,
 )
 from sklearn_rnn._net import (
     KeepBestOnInterrupt,
@@ -205,6 +206,30 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
     def _tokens(self):
         return getattr(self, "embedding_dim", None) is not None
 
+    def _check_string_samples(self, X, fitted_on_strings):
+        """Raise the error of a sentence for samples of text that are not token lists.
+
+        For estimators that read token strings, ``X`` not recognised as
+        token lists: samples given as one string each, or, for a model fitted
+        on token strings, only empty sentences (whose type cannot be told).
+        """
+        if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:
+            X = list(X)
+        if not isinstance(X, (list, tuple)) and not (
+            isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUS"
+        ):
+            return
+        items = list(X)
+        first = next((i for i, s in enumerate(items) if isinstance(s, (str, bytes))), None)
+        if first is not None:
+            raise ValueError(
+                f"X[{first}] is a string; give each sample as a list of tokens, e.g. "
+                "text.split(), or turn text into token ids (TokenSequenceVectorizer) and "
+                "set embedding_dim."
+            )
+        if fitted_on_strings and all(is_sequence(s) and len(s) == 0 for s in items):
+            check_token_strings(items)  # raises: X[0] is an empty sentence
+
     def _check_X(self, X, *, reset, vectors=None):
         """Validate ``X`` in any layout; return ``(SequenceData, info)``.
 
@@ -216,6 +241,10 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         strings = self._accepts_strings and holds_strings(X)
         shape = getattr(X, "shape", None) or (None,)
         empty = (isinstance(X, (list, tuple)) and not X) or shape[0] == 0  # 0 samples
+        if self._accepts_strings and not strings and not empty:
+            self._check_string_samples(
+                X, fitted_on_strings=not reset and self._input_kind == "strings"
+            )
         if not reset and not empty and strings != (self._input_kind == "strings"):
             kind = "string tokens" if self._input_kind == "strings" else "numeric sequences"
             raise ValueError(

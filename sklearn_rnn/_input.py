@@ -164,10 +164,10 @@ def check_token_strings(X):
                 f"X[{i}] is an empty sentence; every sentence needs at least one "
                 "token. Drop empty sentences before fitting or predicting."
             )
-        bad = next((t for t in s if not isinstance(t, str)), None)
-        if bad is not None:
+        bad = [t for t in s if not isinstance(t, str)]
+        if bad:
             raise ValueError(
-                f"X[{i}] mixes strings with {type(bad).__name__} values; tokens must "
+                f"X[{i}] mixes strings with {type(bad[0]).__name__} values; tokens must "
                 "all be strings (or all numeric)."
             )
         sentences.append(s)

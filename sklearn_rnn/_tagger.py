@@ -473,6 +473,14 @@ class BiRNNTagger(BaseRecurrentEstimator):
                 "lists); got single labels. For one label per sequence use "
                 "LSTMClassifier."
             )
+        labels = [label for v in y_list for label in v]
+        if any(label is None for label in labels):
+            raise ValueError("y contains None labels; every step needs a label.")
+        strings = sum(isinstance(label, str) for label in labels)
+        if 0 < strings < len(labels):  # np.asarray would turn the numbers into strings
+            raise ValueError(
+                "y mixes labels of different types (e.g. strings and numbers); use one type."
+            )
         seqs = [np.asarray(list(v)) for v in y_list]
         if len(seqs) != n:
             raise ValueError(

@@ -259,6 +259,10 @@ def test_early_stopping_and_sample_weight():
         ([["a", "b"], ["c"]], [["T", "U"]], "X has 2 sequences but y has 1"),
         ([["a", "b"], []], [["T", "U"], []], r"X\[1\] is an empty sentence"),
         ([["a", 3]], [["T", "U"]], "mixes strings"),
+        ([["a", None]], [["T", "U"]], "mixes strings with NoneType"),
+        ([["a", "b"], ["c", "d"]], [["T", "U"], [1, 2]], "mixes labels of different types"),
+        ([["a", "b"]], [["T", 1]], "mixes labels of different types"),
+        ([["a", "b"]], [["T", None]], "None labels"),
         ([["a", "b"]], ["T", "U"], "one label sequence per sequence"),
         ([["a", "b"]], [["T", "T"]], "at least 2 classes"),
         ([["a", "b"]], [[0.5, 1.5]], "Unknown label type"),
@@ -276,6 +280,18 @@ def test_predict_errors(fitted_suffix_tagger):
         fitted_suffix_tagger.predict([["the"], []])
     with pytest.raises(ValueError, match="fitted on string tokens"):
         fitted_suffix_tagger.predict([np.ones((3, 1))])
+    for only_empty in ([[]], [[], []], ([],)):  # no token tells their type
+        with pytest.raises(ValueError, match=r"X\[0\] is an empty sentence"):
+            fitted_suffix_tagger.predict(only_empty)
+    with pytest.raises(ValueError, match=r"X\[1\] is a str"):
+        fitted_suffix_tagger.predict([["the"], "the dog runs"])
+
+
+def test_sentences_given_as_strings_get_the_hint_to_split_them():
+    tagger = BiRNNTagger(**FAST, max_iter=1)
+    with pytest.raises(ValueError, match=r"X\[0\] is a string; .*text.split\(\)"):
+        tagger.fit(["the dog", "a cat"], [["D", "N"], ["D", "N"]])
+    assert not hasattr(tagger, "net_")
 
 
 def test_char_cnn_widths_padding_and_boundaries():
