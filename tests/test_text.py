@@ -102,6 +102,14 @@ def test_inverse_transform_round_trip_and_errors():
         vec.inverse_transform([[0.5]])
 
 
+def test_inverse_transform_reads_the_pandas_output_of_transform():
+    docs = ["The film was good .", "A bad plot !"]
+    vec = TokenSequenceVectorizer(min_df=1, output="padded").fit(docs)
+    frame = vec.set_output(transform="pandas").transform(docs)
+    assert isinstance(frame, pd.DataFrame)
+    assert vec.inverse_transform(frame) == [d.lower().split() for d in docs]
+
+
 def test_input_containers_agree():
     docs = ["Good film", "bad plot", "good plot"]
     vec = TokenSequenceVectorizer().fit(docs)

@@ -68,9 +68,11 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_
     so a text column fits :class:`~sklearn.compose.ColumnTransformer`,
     :class:`~sklearn.pipeline.FeatureUnion` and ``set_output``.
 
-    Two ids are reserved: ``0`` for padding (never produced; free for code
-    that pads the sequences itself) and ``1`` for unknown tokens (not in the
-    vocabulary: unseen at fit, or cut by ``max_features`` / ``min_df``).
+    Two ids are reserved: ``0`` is never produced, and ``1`` stands for
+    unknown tokens (not in the vocabulary: unseen at fit, or cut by
+    ``max_features`` / ``min_df``). The estimators read ``0`` as a token
+    like any other id, not as padding: pad with ``-1``, as
+    ``output="padded"`` does.
     Vocabulary tokens get ids from 2 on, the most frequent first.
 
     A string with no token (empty, or only characters ``token_pattern``
@@ -368,9 +370,9 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_
 
         Parameters
         ----------
-        X : list of array-like of int
+        X : list of array-like of int, ndarray or DataFrame
             Token-id sequences, as given by :meth:`transform` (ragged, or
-            padded: ``-1`` is dropped).
+            padded: ``-1`` is dropped; a DataFrame with ``set_output``).
 
         Returns
         -------
@@ -382,6 +384,8 @@ class TokenSequenceVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_
         id_to_token = np.empty(len(self.vocabulary_), dtype=object)
         for token, i in self.vocabulary_.items():
             id_to_token[i] = token
+        if hasattr(X, "columns"):  # the DataFrame of set_output(transform="pandas")
+            X = X.to_numpy()
         out = []
         for k, seq in enumerate(X):
             ids = np.asarray(seq)
