@@ -1,5 +1,6 @@
 """Seq2SeqClassifier: a token sequence in, a token sequence of another length out."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -16,7 +17,7 @@ from sklearn_rnn._compat import (
     _fit_context,
     validate_parameter_constraints,
 )
-from sklearn_rnn._input import is_sequence
+from sklearn_rnn._input import _caller_stacklevel, is_sequence
 from sklearn_rnn._runtime import recurrent_work
 from sklearn_rnn._sequence_metrics import sequence_accuracy_score
 from sklearn_rnn._sequences import as_ragged
@@ -89,7 +90,9 @@ class Seq2SeqClassifier(TransformerMixin, BaseRecurrentEstimator):
     analyzer : {None, "char", "word"}, default=None
         How string samples of ``X`` become tokens: ``"char"`` splits each
         string into characters, ``"word"`` at whitespace. None: each sample
-        must already be a sequence of tokens.
+        must already be a sequence of tokens. A string target in ``y`` is
+        always its characters; with ``"word"``, ``fit`` warns when one holds
+        a space (give word targets as token lists).
     attention : {"general", "dot", "additive"} or None, default="general"
         Attention of the decoder over the encoder's steps: Luong's
         ``"dot"`` and ``"general"`` scores or Bahdanau's ``"additive"``
@@ -472,6 +475,18 @@ class Seq2SeqClassifier(TransformerMixin, BaseRecurrentEstimator):
 
     def _encode_targets(self, y, data):
         n = len(data)
+        if (
+            self.analyzer == "word"
+            and is_sequence(y)
+            and any(isinstance(s, str) and " " in s.strip() for s in y)
+        ):
+            warnings.warn(
+                "y holds strings with spaces, which are read as characters, spaces "
+                "included: analyzer='word' splits the strings of X only. For word "
+                "targets, give y as token lists, e.g. [s.split() for s in y].",
+                UserWarning,
+                stacklevel=_caller_stacklevel(),
+            )
         seqs, scalar = self._target_lists(y, n)
         y_lengths = np.array([len(s) for s in seqs], dtype=np.int64)
         if y_lengths.sum() == 0:

@@ -2,6 +2,7 @@
 
 import copy
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -59,6 +60,19 @@ def test_spelling_to_sound_and_back_without_code_changes(g2p):
     np.testing.assert_array_equal(
         np.concatenate(p2g.predict([" ".join(_sounds(w)) for w in TEST])), np.concatenate(back)
     )
+
+
+def test_word_analyzer_warns_of_string_targets_with_spaces():
+    X = ["le chat", "un chien", "le chien"] * 4
+    words = [["the", "cat"], ["a", "dog"], ["the", "dog"]] * 4
+    params = dict(FAST, analyzer="word", max_iter=1, random_state=0)
+    with pytest.warns(UserWarning, match=r"read as characters.*\[s.split\(\) for s in y\]"):
+        chars = Seq2SeqClassifier(**params).fit(X, [" ".join(w) for w in words])
+    assert " " in chars.classes_
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert " " not in Seq2SeqClassifier(**params).fit(X, words).classes_
+        Seq2SeqClassifier(**params).fit(X, ["cat", "dog", "dog"] * 4)  # no space: no warning
 
 
 def test_score_is_sequence_accuracy_and_unknown_tokens_are_read(g2p):
