@@ -978,6 +978,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             **future,
             **fallback,
             "_quantiles": None if self.quantiles is None else check_quantiles(self.quantiles),
+            "_ragged_outputs": self.mode == "aligned" and not data.equal_lengths,
         }
         equal = y_lengths.min() == y_lengths.max()
         return y_t, None if equal else y_lengths, None, info
@@ -1050,8 +1051,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             ``(n_samples, n_steps, n_outputs)`` otherwise, and
             ``(n_samples,)`` when ``y`` was 1-D. In aligned mode,
             ``n_steps`` is the length of each input sequence; when those
-            differ, a 1-D object array of ``(T_i,)`` or ``(T_i, n_outputs)``
-            arrays, one per sample.
+            differ, or when the training sequences did (so that the
+            predictions of any part of ``X`` join with ``np.concatenate``,
+            as in ``cross_val_predict``), a 1-D object array of ``(T_i,)``
+            or ``(T_i, n_outputs)`` arrays, one per sample.
         """
         check_is_fitted(self, "net_")
         return self._predict_checked(self._check_X(X, reset=False)[0])
@@ -1070,7 +1073,8 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         out = self._decode_outputs(out, data)
         if self._y_step_scalar:
             out = out[:, :, 0]
-        if self.mode == "aligned" and not data.equal_lengths:
+        ragged = not data.equal_lengths or getattr(self, "_ragged_outputs", False)
+        if self.mode == "aligned" and ragged:  # a model fitted on ragged sequences stays ragged
             return as_ragged(o[:t] for o, t in zip(out, data.lengths, strict=True))
         if self.mode == "aligned":
             out = out[:, : data.lengths[0]]
@@ -1096,9 +1100,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             Several outputs per step: ``(n_samples, n_steps, n_outputs *
             n_quantiles)``, output ``o`` at quantile ``j`` in column ``o *
             n_quantiles + j`` (``[..., j::n_quantiles]`` selects quantile
-            ``j`` of every output). In aligned mode with input sequences of
-            different lengths, a 1-D object array of ``(T_i, n_quantiles)``
-            or ``(T_i, n_outputs * n_quantiles)`` arrays, one per sample.
+            ``j`` of every output). In aligned mode with input (or
+            training) sequences of different lengths, a 1-D object array of
+            ``(T_i, n_quantiles)`` or ``(T_i, n_outputs * n_quantiles)``
+            arrays, one per sample.
         """
         check_is_fitted(self, "net_")
         levels = getattr(self, "_quantiles", None)

@@ -150,6 +150,23 @@ def test_cross_val_predict_ragged_seq2seq_gives_aligned_arrays():
     assert np.isfinite(sequence_r2_score(y, pred))
 
 
+def test_cross_val_predict_joins_folds_with_sequences_of_one_length():
+    # a fold of equal-length sequences still comes back ragged, as the others
+    X, y = _ragged_aligned()
+    rng = np.random.RandomState(1)
+    X = X[:24] + [rng.normal(size=(9, 1)) for _ in range(12)]
+    y = [x[:, 0].cumsum() for x in X]
+    reg = Seq2SeqRegressor(mode="aligned", **FAST, random_state=0)
+    pred = cross_val_predict(reg, X, y, cv=KFold(3))  # the last fold: 9 steps each
+    assert pred.dtype == object and [p.shape for p in pred] == [(len(x),) for x in X]
+    fitted = clone(reg).fit(X, y)
+    same = fitted.predict(np.stack(X[24:26]))  # one length, a 3-D array
+    assert same.dtype == object and same.shape == (2,)
+    np.testing.assert_allclose(
+        np.stack(list(same)), np.stack(list(fitted.predict(X)[24:26])), rtol=1e-5
+    )
+
+
 def test_pipeline_set_output_pandas_with_classifier_as_transformer():
     X, y = _classes()
     pipe = make_pipeline(
