@@ -53,6 +53,20 @@ def resolve_device(device):
             f"device={device!r} was requested but there are only "
             f"{torch.cuda.device_count()} CUDA device(s); use device='cuda' or 'cuda:0'."
         )
+    if dev.type == "meta":
+        raise ValueError(
+            "device='meta' holds no values, so nothing can be trained on it; use "
+            "device='auto', 'cpu' or 'cuda'."
+        )
+    if dev.type not in ("cpu", "cuda"):  # mps, xpu, ...: whether this torch can use it
+        try:
+            torch.empty(1, device=dev)
+        except Exception as exc:  # torch raises several kinds for a backend it lacks
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+            raise ValueError(
+                f"device={device!r} is not available here ({reason}); use device='auto' "
+                "or 'cpu'."
+            ) from exc
     return str(dev)
 
 
