@@ -1,5 +1,6 @@
 """BaseRecurrentEstimator: shared parameters, the fit template and the skorch net."""
 
+import copy
 import copyreg
 import math
 import warnings
@@ -76,6 +77,63 @@ AUTO_MAX_ITER = 200
 ADAPTIVE_FACTOR = 2.0
 ADAPTIVE_MIN_STEPS = 150
 ADAPTIVE_MIN_RATIO = 200.0
+
+# warm_start: parameters that each fit reads afresh, as scikit-learn's MLP
+# does; a warm fit raises when any of WARM_FIXED (the set-up of the network and
+# of its training, kept from the first fit) differs from that fit's value.
+WARM_APPLIED = ("learning_rate_init", "alpha", "max_iter", "min_steps")
+WARM_FIXED = (
+    "activation",
+    "attention",
+    "average_weights",
+    "bidirectional",
+    "cell",
+    "char_embedding_dim",
+    "clip_grad_norm",
+    "conv_filters",
+    "conv_kernel_size",
+    "conv_stride",
+    "device",
+    "dropout",
+    "early_stopping",
+    "embedding_dim",
+    "embedding_dropout",
+    "freeze_embedding",
+    "future_covariates",
+    "hidden_layer_sizes",
+    "hidden_size",
+    "highway_window",
+    "input_type",
+    "kernel_features",
+    "layer_norm",
+    "learning_rate",
+    "length_feature",
+    "mode",
+    "n_components",
+    "n_iter_no_change",
+    "noise",
+    "noise_level",
+    "num_layers",
+    "pooling",
+    "quantiles",
+    "residual",
+    "scaling",
+    "teacher_forcing_ratio",
+    "tol",
+    "validation_fraction",
+    "word_dropout",
+)
+
+
+def _same_value(a, b):
+    """Whether two parameter values are equal (sequences element-wise, NaN equal to NaN)."""
+    if isinstance(a, (list, tuple, np.ndarray)) or isinstance(b, (list, tuple, np.ndarray)):
+        try:
+            return np.array_equal(np.asarray(a, dtype=object), np.asarray(b, dtype=object))
+        except (TypeError, ValueError):
+            return False
+    return a is b or a == b or (a != a and b != b)
+
 
 # The convergence rule of max_iter="auto" waits at least this many optimiser
 # steps (as well as n_iter_no_change epochs) without improvement of the
@@ -257,17 +315,19 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             vectors = self._vector_input() if vectors is None else vectors
         else:
             vectors = self._input_kind == "vectors"
+        # at predict, X holds token ids when it did at fit, whatever embedding_dim is now
+        ids = self._tokens if reset else getattr(self, "_token_ids", self._tokens)
         padded, lengths, layout = check_input(
             X,
             vectors=vectors or self._tables_are_vectors,
-            tokens=self._tokens and not vectors,
+            tokens=ids and not vectors,
             allow_nan=self._allows_nan(reset),
         )
         table = layout == "table"
         self._check_vector_layout(vectors, table, reset=reset)
         vectors = table and (vectors or self._tables_are_vectors)
         kind = "vectors" if vectors else "sequences"
-        tokens = self._tokens and not vectors
+        tokens = ids and not vectors
         if reset:
             info = self._record_input(X, kind, layout, padded, lengths)
         else:
@@ -277,6 +337,13 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 _check_n_features(self, X, reset=False)
             elif table and kind == "sequences" and not tokens and padded.shape[1] == 1:
                 _warn_one_step_table(padded.shape[0], getattr(self, "_max_length", 1))
+            if table and not tokens and padded.shape[1] == self._n_step_features > 1:
+                raise ValueError(  # padded is (n, T, 1): T columns read as T steps
+                    f"X is a table of {padded.shape[1]} columns, read as {padded.shape[0]} "
+                    f"univariate sequences, but {type(self).__name__} was fitted on "
+                    f"sequences of {self._n_step_features} features per step. For one "
+                    "sequence whose rows are its steps, pass X[None] (a 3-D array)."
+                )
             self._check_step_features(1 if tokens else padded.shape[2])
             if tokens:
                 known = np.zeros_like(padded, dtype=bool)
@@ -320,6 +387,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         tokens = kind == "strings" or (kind == "sequences" and self._tokens)
         n_step_features = 1 if tokens else padded.shape[2]
         info = {
+            "_token_ids": kind == "sequences" and self._tokens,
             "_input_kind": kind,
             "_fit_layout": layout,
             "_n_step_features": n_step_features,
@@ -386,7 +454,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         return SequenceData(torch.from_numpy(ids), lengths), info
 
     def _scaling_form(self, kind, reset):
-        """The form of ``scaling`` for numeric input of ``kind`` ("sequences" or "vectors")."""
+        """The form of ``scaling`` for numeric input of ``kind``; at predict, the fit's."""
+        if not reset and hasattr(self, "_scaling"):
+            return self._scaling
         return getattr(self, "scaling", None)
 
     def _input_scaling(self, data, kind, info, reset):
@@ -397,6 +467,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         ``_x_scale``; ``X`` itself is never scaled, each batch is.
         """
         scaling = self._scaling_form(kind, reset)
+        if reset:
+            info["_scaling"] = scaling
         if scaling is None:
             return None
         if scaling == "instance":
@@ -795,12 +867,18 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         n_threads = self._resolve_n_threads(info)
         warm = self.warm_start and self._warm_start_compatible(info, target_info)
         if warm and hasattr(self, "_settings"):  # the network keeps its shape
-            info["_settings"] = self._settings
+            info["_settings"] = self._warm_settings(info["_settings"])
         plan = self._training_plan(n, info)
         data.scaling = self._fit_scaling(data.scaling, info)
         if warm:  # the net keeps its validation split and callbacks
             plan["_early_stopping_on"] = self._plan_of_fit()["_early_stopping_on"]
             self._check_same_shape(info, target_info)
+            self._check_same_training()
+        info["_fit_params"] = {
+            name: copy.deepcopy(value)
+            for name, value in self.get_params(deep=False).items()
+            if name in WARM_FIXED
+        }
         stratify = plan["_early_stopping_on"] and self._can_stratify(split_y)
         with cpu_settings(n_threads), seeded(seeds.weights, device):
             if warm:
@@ -810,6 +888,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                     net.batch_size = plan["_batch_size"]
                     for group in net.optimizer_.param_groups:  # as scikit-learn's MLP:
                         group["lr"] = plan["_learning_rate_init"]  # this call's step size
+                        group["weight_decay"] = plan["_alpha"]  # and penalty
                     callbacks = dict(net.callbacks_)
                     stopper = callbacks.get("early_stopping")
                     if stopper is not None:  # the floor of this call's data
@@ -903,6 +982,37 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             info["vocabulary_size_"] = self.vocabulary_size_
             info["_known_ids"] = known
         return True
+
+    def _warm_settings(self, fresh):
+        """The ``_settings`` of a warm fit: the first fit's, with ``WARM_APPLIED`` as now.
+
+        ``fresh`` holds this fit's resolution of the "auto" parameters.
+        """
+        settings = dict(self._settings)
+        for name in WARM_APPLIED:
+            settings.pop(name, None)  # an explicit value is read from the parameter
+            if name in fresh:
+                settings[name] = fresh[name]
+        return settings
+
+    def _check_same_training(self):
+        """Raise when a parameter of ``WARM_FIXED`` differs from the previous fit's."""
+        before = getattr(self, "_fit_params", None)
+        if before is None:  # a model saved before the parameters were recorded
+            return
+        changed = [
+            f"{name} (was {value!r}, now {getattr(self, name)!r})"
+            for name, value in before.items()
+            if not _same_value(getattr(self, name), value)
+        ]
+        if changed:
+            raise ValueError(
+                f"warm_start=True, but {', '.join(changed)} changed since the previous "
+                "fit; a warm fit continues training the same network in the same way "
+                f"(each fit reads only {', '.join(WARM_APPLIED)}, batch_size and "
+                "class_weight anew). Restore the previous value, or set warm_start=False "
+                "to fit a new model."
+            )
 
     def _check_same_shape(self, info, target_info):
         """Raise when the parameters now describe weights of other shapes than ``net_``'s.

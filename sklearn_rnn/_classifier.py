@@ -289,10 +289,12 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
     warm_start : bool, default=False
         Continue training the fitted network on the next call to ``fit``; what
         the first fit derived from the data (such as a scaling or a vocabulary)
-        is kept. Each call trains at the current ``learning_rate_init`` (as
-        scikit-learn's MLP); the optimiser's moment estimates are kept. A
-        parameter that changes the network's weight shapes (``hidden_size``,
-        ``num_layers``, ...) since the last fit raises a ValueError.
+        is kept. Each call reads ``learning_rate_init``, ``alpha``,
+        ``max_iter`` and ``batch_size`` anew (as scikit-learn's MLP); the
+        optimiser's moment estimates are kept. A change since the last fit of
+        a parameter that sets up the network or its training (``hidden_size``,
+        ``dropout``, ``early_stopping``, ``scaling``, ...) raises a
+        ValueError.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss.
 
@@ -566,6 +568,7 @@ class LSTMClassifier(ClassifierMixin, TransformerMixin, BaseRecurrentEstimator):
             info["_max_length"] < KERNEL_LENGTH or len(data) > AUTO_KERNEL_SAMPLES
         ):  # no kernel fits in the sequences, or enough of them for the network
             settings["kernel_features"] = 0
+        settings.setdefault("kernel_features", self.kernel_features)  # predict reads the fit's
         return settings
 
     def _auto_conv_stride(self, info, filters):

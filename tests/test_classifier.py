@@ -317,3 +317,40 @@ def test_verbose_prints_epoch_log(capsys):
     LSTMClassifier(**{**FAST, "max_iter": 2}, verbose=1, random_state=0).fit(X, y)
     out = capsys.readouterr().out
     assert "train_loss" in out and "epoch" in out
+
+
+@pytest.mark.parametrize(
+    "fitted_with, changed",
+    [
+        (dict(kernel_features=0), dict(kernel_features=84)),
+        (dict(kernel_features=84), dict(kernel_features=0)),
+        (dict(kernel_features=0, scaling="instance"), dict(scaling="standard")),
+        (dict(kernel_features=0, scaling="instance"), dict(scaling=None)),
+        (dict(embedding_dim=8), dict(embedding_dim=None)),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:X holds integers")  # the refit without embedding_dim
+def test_predict_follows_the_fit_not_parameters_set_after_it(fitted_with, changed):
+    rng = np.random.RandomState(0)
+    if "embedding_dim" in fitted_with:
+        X = [rng.randint(0, 30, size=rng.randint(5, 12)) for _ in range(40)]
+    else:
+        X = [rng.normal(size=(rng.randint(10, 20), 2)) for _ in range(40)]
+    y = np.arange(40) % 2
+    params = dict(max_iter=1, conv_filters=(), n_threads=1, random_state=0)
+    clf = LSTMClassifier(**params, **fitted_with).fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match="at least 2 classes"):  # a refit that fails
+        clf.set_params(**changed).fit(X, np.zeros(len(X)))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    # the prediction of one sequence does not depend on the others in its batch
+    np.testing.assert_allclose(clf.predict_proba(X[:1]), before[:1], rtol=1e-5, atol=1e-6)
+
+
+def test_one_multivariate_sequence_as_a_2d_array_gets_the_hint_to_add_an_axis():
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(rng.randint(10, 20), 2)) for _ in range(40)]
+    clf = LSTMClassifier(max_iter=1, kernel_features=0, n_threads=1).fit(X, np.arange(40) % 2)
+    with pytest.raises(ValueError, match=r"pass X\[None\]"):
+        clf.predict(X[0])
+    assert clf.predict(X[0][None]).shape == (1,)

@@ -59,3 +59,37 @@ def test_a_warm_fit_halves_the_step_size_down_to_the_floor_of_its_own():
     spec.fit(est.set_params(learning_rate_init=0.001), X, y)
     assert schedule.min_lr == pytest.approx(0.001 / 200)
     assert schedule.lr_scheduler_.min_lrs == pytest.approx([0.001 / 200])
+
+
+@pytest.mark.parametrize("spec", NET_SPECS, ids=repr)
+def test_a_warm_fit_refuses_a_changed_training_set_up_and_changes_nothing(spec):
+    X, y = spec.data("ragged")
+    est = spec.fit(spec.make(random_state=0, warm_start=True), X, y)
+    net, n_iter, before = est.net_, est.n_iter_, spec.out(est, X)
+    for name, value in (("early_stopping", not est.early_stopping), ("tol", est.tol * 2)):
+        old = getattr(est, name)
+        with pytest.raises(ValueError, match=f"warm_start=True, but {name} \\(was"):
+            spec.fit(est.set_params(**{name: value}), X, y)
+        est.set_params(**{name: old})
+    assert est.net_ is net and est.n_iter_ == n_iter
+    for a, b in zip(spec.out(est, X), before, strict=True):
+        np.testing.assert_array_equal(a, b)
+    spec.fit(est.set_params(warm_start=False, early_stopping=not est.early_stopping), X, y)
+    assert est.net_ is not net  # a cold fit takes any set-up
+
+
+def test_a_warm_fit_reads_the_step_size_and_penalty_after_auto_ones():
+    from sklearn_rnn import LSTMClassifier
+
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(rng.randint(10, 20), 2)) for _ in range(40)]
+    y = np.arange(40) % 2
+    est = LSTMClassifier(max_iter=1, kernel_features=0, n_threads=1, warm_start=True)
+    est.fit(X, y)  # learning_rate_init and alpha "auto"
+    auto = [(g["lr"], g["weight_decay"]) for g in est.net_.optimizer_.param_groups]
+    est.set_params(learning_rate_init=0.123, alpha=0.5).fit(X, y)
+    assert {(g["lr"], g["weight_decay"]) for g in est.net_.optimizer_.param_groups} == {
+        (0.123, 0.5)
+    }
+    est.set_params(learning_rate_init="auto", alpha="auto").fit(X, y)
+    assert [(g["lr"], g["weight_decay"]) for g in est.net_.optimizer_.param_groups] == auto
