@@ -355,7 +355,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
           deviation over its own real steps (RevIN-style; a window whose
           standard deviation is at most 1e-5 of its largest absolute value
           is only centred); target column ``j`` by the same mean and scale.
-          Also in aligned mode.
+          Also in aligned mode, where the statistics span the whole input
+          sequence: the output at step ``t`` then depends on inputs after
+          ``t``, which a forecast at every step must not see (use
+          "standard" there).
         - "mean": each window less its mean over its real steps, per
           feature; the targets less the mean of their input column. Unlike
           "instance", the windows keep their amplitude: one scale, from the
@@ -392,10 +395,12 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     warm_start : bool, default=False
         Continue training the fitted network on the next call to ``fit``; what
         the first fit derived from the data (such as a scaling or a vocabulary)
-        is kept. Each call trains at the current ``learning_rate_init`` (as
-        scikit-learn's MLP); the optimiser's moment estimates are kept. A
-        parameter that changes the network's weight shapes (``hidden_size``,
-        ``num_layers``, ...) since the last fit raises a ValueError.
+        is kept. Each call reads ``learning_rate_init``, ``alpha``,
+        ``max_iter`` and ``batch_size`` anew (as scikit-learn's MLP); the
+        optimiser's moment estimates are kept. A change since the last fit of
+        a parameter that sets up the network or its training (``hidden_size``,
+        ``dropout``, ``early_stopping``, ``scaling``, ...) raises a
+        ValueError.
 
     Attributes
     ----------
