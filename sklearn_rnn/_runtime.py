@@ -64,8 +64,7 @@ def resolve_device(device):
         except Exception as exc:  # torch raises several kinds for a backend it lacks
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
             raise ValueError(
-                f"device={device!r} is not available here ({reason}); use device='auto' "
-                "or 'cpu'."
+                f"device={device!r} is not available here ({reason}); use device='auto' or 'cpu'."
             ) from exc
     return str(dev)
 
