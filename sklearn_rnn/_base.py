@@ -2,6 +2,7 @@
 
 import copy
 import copyreg
+import hashlib
 import math
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -84,6 +85,7 @@ ADAPTIVE_MIN_RATIO = 200.0
 WARM_APPLIED = ("learning_rate_init", "alpha", "max_iter", "min_steps")
 WARM_FIXED = (
     "activation",
+    "analyzer",
     "attention",
     "average_weights",
     "bidirectional",
@@ -93,7 +95,6 @@ WARM_FIXED = (
     "conv_filters",
     "conv_kernel_size",
     "conv_stride",
-    "device",
     "dropout",
     "early_stopping",
     "embedding_dim",
@@ -108,6 +109,10 @@ WARM_FIXED = (
     "layer_norm",
     "learning_rate",
     "length_feature",
+    "lowercase",
+    "max_features",
+    "max_vocabulary_size",
+    "min_count",
     "mode",
     "n_components",
     "n_iter_no_change",
@@ -115,6 +120,7 @@ WARM_FIXED = (
     "noise_level",
     "num_layers",
     "pooling",
+    "pretrained_embedding",
     "quantiles",
     "residual",
     "scaling",
@@ -123,6 +129,16 @@ WARM_FIXED = (
     "validation_fraction",
     "word_dropout",
 )
+
+
+def _fingerprint(value):
+    """A parameter's value as recorded for warm fits (an array by its shape and bytes)."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray) and value.size > 64:  # a pretrained embedding
+        data = np.ascontiguousarray(value)
+        return ("array", data.shape, str(data.dtype), hashlib.sha1(data.tobytes()).hexdigest())
+    return copy.deepcopy(value)
 
 
 def _same_value(a, b):
@@ -352,6 +368,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 # a new array: padded may be the caller's own
                 padded = np.where(known, padded, self.vocabulary_size_ - 1)
         data = SequenceData(torch.from_numpy(padded), lengths)
+        data.ragged_input = layout == "ragged"  # a list (or object array) of sequences
         if not tokens:
             data.scaling = self._input_scaling(data, kind, info, reset)
         return data, info
@@ -441,16 +458,17 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             vocab, chars = vocabularies["vocabulary_"], vocabularies.get("_char_vocabulary")
         else:
             vocab, chars = self.vocabulary_, getattr(self, "_char_vocabulary", None)
+        lowercase = getattr(self, "lowercase", False)
+        if not reset:  # the keys of the fit's vocabulary
+            lowercase = getattr(self, "_lowercase", lowercase)
         ids, lengths = encode_token_strings(
-            sentences,
-            vocab,
-            chars if self._uses_chars else None,
-            lowercase=getattr(self, "lowercase", False),
+            sentences, vocab, chars if self._uses_chars else None, lowercase=lowercase
         )
         if reset:
             info = self._record_input(
                 X, "strings", "ragged", ids[:, :, None], lengths, vocabularies
             )
+            info["_lowercase"] = lowercase
         return SequenceData(torch.from_numpy(ids), lengths), info
 
     def _scaling_form(self, kind, reset):
@@ -875,7 +893,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             self._check_same_shape(info, target_info)
             self._check_same_training()
         info["_fit_params"] = {
-            name: copy.deepcopy(value)
+            name: _fingerprint(value)
             for name, value in self.get_params(deep=False).items()
             if name in WARM_FIXED
         }
@@ -949,6 +967,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             stacklevel=3,
         )
 
+    # keys of the targets' fitted description that may differ between warm fits
+    _free_target_info = ()
+
     def _warm_start_compatible(self, info, target_info):
         if not hasattr(self, "net_"):
             return False
@@ -959,7 +980,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                 "to fit a new model."
             )
         same = self._n_step_features == info["_n_step_features"] and all(
-            np.array_equal(getattr(self, k), v) for k, v in target_info.items()
+            np.array_equal(getattr(self, k), v)
+            for k, v in target_info.items()
+            if k not in self._free_target_info
         )
         if not same:
             raise ValueError(
@@ -1001,17 +1024,20 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         if before is None:  # a model saved before the parameters were recorded
             return
         changed = [
-            f"{name} (was {value!r}, now {getattr(self, name)!r})"
+            name
+            if isinstance(value, tuple) and value[:1] == ("array",)
+            else f"{name} (was {value!r}, now {getattr(self, name)!r})"
             for name, value in before.items()
-            if not _same_value(getattr(self, name), value)
+            if not _same_value(_fingerprint(getattr(self, name)), value)
         ]
         if changed:
             raise ValueError(
                 f"warm_start=True, but {', '.join(changed)} changed since the previous "
                 "fit; a warm fit continues training the same network in the same way "
-                f"(each fit reads only {', '.join(WARM_APPLIED)}, batch_size and "
-                "class_weight anew). Restore the previous value, or set warm_start=False "
-                "to fit a new model."
+                f"(each fit reads {', '.join(WARM_APPLIED)}, batch_size, class_weight, "
+                "verbose, n_threads and random_state anew; the others keep the first "
+                "fit's values). Restore the previous value, or set warm_start=False to "
+                "fit a new model."
             )
 
     def _check_same_shape(self, info, target_info):

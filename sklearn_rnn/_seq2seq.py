@@ -396,11 +396,11 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         Continue training the fitted network on the next call to ``fit``; what
         the first fit derived from the data (such as a scaling or a vocabulary)
         is kept. Each call reads ``learning_rate_init``, ``alpha``,
-        ``max_iter`` and ``batch_size`` anew (as scikit-learn's MLP); the
-        optimiser's moment estimates are kept. A change since the last fit of
-        a parameter that sets up the network or its training (``hidden_size``,
-        ``dropout``, ``early_stopping``, ``scaling``, ...) raises a
-        ValueError.
+        ``max_iter``, ``min_steps`` and ``batch_size`` anew (the first two
+        as scikit-learn's MLP); the optimiser's moment estimates are kept. A
+        change since the last fit of a parameter that sets up the network or
+        its training (``hidden_size``, ``dropout``, ``early_stopping``,
+        ``scaling``, ``tol``, ...) raises a ValueError.
 
     Attributes
     ----------
@@ -983,10 +983,17 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             **future,
             **fallback,
             "_quantiles": None if self.quantiles is None else check_quantiles(self.quantiles),
-            "_ragged_outputs": self.mode == "aligned" and not data.equal_lengths,
+            "_ragged_outputs": self.mode == "aligned"
+            and (not data.equal_lengths or self._warm_and_ragged()),
         }
         equal = y_lengths.min() == y_lengths.max()
         return y_t, None if equal else y_lengths, None, info
+
+    _free_target_info = ("_ragged_outputs",)
+
+    def _warm_and_ragged(self):
+        """Whether this fit continues a model whose outputs are ragged (they stay so)."""
+        return self.warm_start and getattr(self, "_ragged_outputs", False)
 
     def _make_module(self, info, target_info):
         params = self._encoder_params(info)
@@ -1056,10 +1063,11 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             ``(n_samples, n_steps, n_outputs)`` otherwise, and
             ``(n_samples,)`` when ``y`` was 1-D. In aligned mode,
             ``n_steps`` is the length of each input sequence; when those
-            differ, or when the training sequences did (so that the
-            predictions of any part of ``X`` join with ``np.concatenate``,
-            as in ``cross_val_predict``), a 1-D object array of ``(T_i,)``
-            or ``(T_i, n_outputs)`` arrays, one per sample.
+            differ, or when ``X`` is a list of sequences and the training
+            sequences differed in length (so that the predictions of any
+            part of a list join with ``np.concatenate``, as in
+            ``cross_val_predict``), a 1-D object array of ``(T_i,)`` or
+            ``(T_i, n_outputs)`` arrays, one per sample.
         """
         check_is_fitted(self, "net_")
         return self._predict_checked(self._check_X(X, reset=False)[0])
@@ -1078,8 +1086,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
         out = self._decode_outputs(out, data)
         if self._y_step_scalar:
             out = out[:, :, 0]
-        ragged = not data.equal_lengths or getattr(self, "_ragged_outputs", False)
-        if self.mode == "aligned" and ragged:  # a model fitted on ragged sequences stays ragged
+        # sequences of one length in a list, to a model trained on ragged ones: ragged
+        # too, so that the predictions of parts of a list join (cross_val_predict)
+        listed = getattr(self, "_ragged_outputs", False) and getattr(data, "ragged_input", False)
+        if self.mode == "aligned" and (listed or not data.equal_lengths):
             return as_ragged(o[:t] for o, t in zip(out, data.lengths, strict=True))
         if self.mode == "aligned":
             out = out[:, : data.lengths[0]]
@@ -1105,10 +1115,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
             Several outputs per step: ``(n_samples, n_steps, n_outputs *
             n_quantiles)``, output ``o`` at quantile ``j`` in column ``o *
             n_quantiles + j`` (``[..., j::n_quantiles]`` selects quantile
-            ``j`` of every output). In aligned mode with input (or
-            training) sequences of different lengths, a 1-D object array of
-            ``(T_i, n_quantiles)`` or ``(T_i, n_outputs * n_quantiles)``
-            arrays, one per sample.
+            ``j`` of every output). In aligned mode with ragged outputs (as
+            :meth:`predict` gives them), a 1-D object array of ``(T_i,
+            n_quantiles)`` or ``(T_i, n_outputs * n_quantiles)`` arrays, one
+            per sample.
         """
         check_is_fitted(self, "net_")
         levels = getattr(self, "_quantiles", None)

@@ -218,11 +218,11 @@ class BiRNNTagger(BaseRecurrentEstimator):
         Continue training the fitted network on the next call to ``fit``; what
         the first fit derived from the data (such as a scaling or a vocabulary)
         is kept. Each call reads ``learning_rate_init``, ``alpha``,
-        ``max_iter`` and ``batch_size`` anew (as scikit-learn's MLP); the
-        optimiser's moment estimates are kept. A change since the last fit of
-        a parameter that sets up the network or its training (``hidden_size``,
-        ``dropout``, ``early_stopping``, ``scaling``, ...) raises a
-        ValueError.
+        ``max_iter``, ``min_steps`` and ``batch_size`` anew (the first two
+        as scikit-learn's MLP); the optimiser's moment estimates are kept. A
+        change since the last fit of a parameter that sets up the network or
+        its training (``hidden_size``, ``dropout``, ``early_stopping``,
+        ``scaling``, ``tol``, ...) raises a ValueError.
 
     Attributes
     ----------

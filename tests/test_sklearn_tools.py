@@ -160,11 +160,14 @@ def test_cross_val_predict_joins_folds_with_sequences_of_one_length():
     pred = cross_val_predict(reg, X, y, cv=KFold(3))  # the last fold: 9 steps each
     assert pred.dtype == object and [p.shape for p in pred] == [(len(x),) for x in X]
     fitted = clone(reg).fit(X, y)
-    same = fitted.predict(np.stack(X[24:26]))  # one length, a 3-D array
+    same = fitted.predict(X[24:26])  # a list of sequences of one length
     assert same.dtype == object and same.shape == (2,)
     np.testing.assert_allclose(
         np.stack(list(same)), np.stack(list(fitted.predict(X)[24:26])), rtol=1e-5
     )
+    array = fitted.predict(np.stack(X[24:26]))  # the same as a 3-D array: 2-D, as before
+    assert array.dtype == np.float64 and array.shape == (2, 9)
+    np.testing.assert_allclose(array, np.stack(list(same)), rtol=1e-6)
 
 
 def test_pipeline_set_output_pandas_with_classifier_as_transformer():

@@ -93,3 +93,56 @@ def test_a_warm_fit_reads_the_step_size_and_penalty_after_auto_ones():
     }
     est.set_params(learning_rate_init="auto", alpha="auto").fit(X, y)
     assert [(g["lr"], g["weight_decay"]) for g in est.net_.optimizer_.param_groups] == auto
+
+
+def test_aligned_warm_fits_take_ragged_and_equal_length_data_in_turn():
+    from sklearn_rnn import Seq2SeqRegressor
+
+    rng = np.random.RandomState(0)
+    ragged = [rng.normal(size=(rng.randint(3, 9), 2)) for _ in range(30)]
+    equal = rng.normal(size=(30, 6, 2))
+    est = Seq2SeqRegressor(mode="aligned", warm_start=True, max_iter=1, n_threads=1)
+    est.fit(ragged, [x[:, 0] for x in ragged])
+    net = est.net_
+    est.fit(equal, equal[:, :, 0])
+    est.fit(ragged, [x[:, 0] for x in ragged])
+    assert est.net_ is net and est.n_iter_ == 3
+    del est._ragged_outputs  # a model saved before the attribute existed
+    est.fit(equal, equal[:, :, 0])
+    assert est.n_iter_ == 4
+
+
+def test_a_warm_fit_after_load_on_another_device_and_other_free_parameters(tmp_path):
+    from sklearn_rnn import LSTMClassifier, load
+
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(rng.randint(10, 20), 2)) for _ in range(40)]
+    y = np.arange(40) % 2
+    est = LSTMClassifier(max_iter=1, kernel_features=0, n_threads=1, warm_start=True).fit(X, y)
+    est.save(tmp_path / "model")
+    loaded = load(tmp_path / "model", device="cpu")
+    loaded.set_params(verbose=0, n_threads=1, random_state=3, batch_size=8, max_iter=2)
+    loaded.fit(X, y)
+    assert loaded.n_iter_ == 3
+
+
+def test_a_warm_fit_refuses_other_vocabulary_settings_and_embeddings():
+    from sklearn_rnn import BiRNNTagger, LSTMClassifier
+
+    sentences = [["The", "Cat", "sat"], ["A", "dog", "ran"]] * 6
+    tags = [["D", "N", "V"]] * 12
+    tagger = BiRNNTagger(max_iter=1, n_threads=1, warm_start=True).fit(sentences, tags)
+    before = tagger.predict_proba(sentences)
+    with pytest.raises(ValueError, match=r"lowercase \(was True, now False\)"):
+        tagger.set_params(lowercase=False).fit(sentences, tags)
+    # predict reads the words as the fit's vocabulary keys them
+    for a, b in zip(tagger.predict_proba(sentences), before, strict=True):
+        np.testing.assert_array_equal(a, b)
+    rng = np.random.RandomState(0)
+    ids = [rng.randint(0, 20, size=rng.randint(4, 9)) for _ in range(30)]
+    first = rng.normal(size=(20, 8))
+    clf = LSTMClassifier(max_iter=1, n_threads=1, warm_start=True, embedding_dim=8)
+    clf.set_params(pretrained_embedding=first).fit(ids, np.arange(30) % 2)
+    clf.set_params(pretrained_embedding=first.copy()).fit(ids, np.arange(30) % 2)
+    with pytest.raises(ValueError, match="warm_start=True, but pretrained_embedding changed"):
+        clf.set_params(pretrained_embedding=first + 1).fit(ids, np.arange(30) % 2)
