@@ -898,6 +898,8 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
             if name in WARM_FIXED
         }
         stratify = plan["_early_stopping_on"] and self._can_stratify(split_y)
+        if stratify:
+            self._check_stratified_split(n, split_y)
         with cpu_settings(n_threads), seeded(seeds.weights, device):
             if warm:
                 net = self.net_
@@ -1067,6 +1069,18 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
 
     def _can_stratify(self, split_y):
         return False
+
+    def _check_stratified_split(self, n, split_y):
+        """Raise when the early-stopping split cannot hold every class on both sides."""
+        n_classes = len(np.unique(split_y))
+        n_valid = math.ceil(n * self.validation_fraction)
+        if min(n_valid, n - n_valid) < n_classes:
+            raise ValueError(
+                f"early_stopping holds out validation_fraction={self.validation_fraction} "
+                f"of the {n} samples ({n_valid}), stratified by class, but both parts need "
+                f"all {n_classes} classes; raise validation_fraction, give more samples "
+                "or set early_stopping=False."
+            )
 
     def _sample_weights(self, sample_weight, n, y_enc, target_info):
         if sample_weight is None:

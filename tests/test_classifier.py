@@ -354,3 +354,13 @@ def test_one_multivariate_sequence_as_a_2d_array_gets_the_hint_to_add_an_axis():
     with pytest.raises(ValueError, match=r"pass X\[None\]"):
         clf.predict(X[0])
     assert clf.predict(X[0][None]).shape == (1,)
+
+
+def test_early_stopping_on_too_few_samples_names_validation_fraction():
+    rng = np.random.RandomState(0)
+    X, y = [rng.normal(size=(12, 2)) for _ in range(5)], [0, 1, 0, 1, 0]
+    clf = LSTMClassifier(max_iter=1, kernel_features=0, early_stopping=True, n_threads=1)
+    with pytest.raises(ValueError, match=r"validation_fraction=0.1 of the 5 samples \(1\)"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "net_")
+    assert clf.set_params(validation_fraction=0.4).fit(X, y).n_iter_ == 1
