@@ -32,6 +32,7 @@ from sklearn_rnn._input import (
     encode_token_strings,
     holds_strings,
     is_sequence,
+    sample_list,
 )
 from sklearn_rnn._net import (
     KeepBestOnInterrupt,
@@ -287,13 +288,9 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         token lists: samples given as one string each, or, for a model fitted
         on token strings, only empty sentences (whose type cannot be told).
         """
-        if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:
-            X = list(X)
-        if not isinstance(X, (list, tuple)) and not (
-            isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUS"
-        ):
+        items = sample_list(X)
+        if items is None:
             return
-        items = list(X)
         first = next((i for i, s in enumerate(items) if isinstance(s, (str, bytes))), None)
         if first is not None:
             raise ValueError(
@@ -900,6 +897,7 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
         stratify = plan["_early_stopping_on"] and self._can_stratify(split_y)
         if stratify:
             self._check_stratified_split(n, split_y)
+        y_split = split_y if stratify else None  # the labels of a stratified split
         with cpu_settings(n_threads), seeded(seeds.weights, device):
             if warm:
                 net = self.net_
@@ -916,14 +914,12 @@ class BaseRecurrentEstimator(BaseEstimator, metaclass=ABCMeta):
                     schedule = callbacks.get("lr_scheduler")
                     if schedule is not None:  # the floor of this call's step size
                         schedule.min_lr = plan["_learning_rate_init"] / ADAPTIVE_MIN_RATIO
-                    y_split = split_y if stratify else None
                     self._prepare_for_training(
                         net, net.module_, net.callbacks_, data, plan, y_split, warm=True
                     )
                     net.partial_fit(data, y_split)
             else:
                 net = self._make_net(info, target_info, seeds, device, stratify, plan, accelerator)
-                y_split = split_y if stratify else None
                 self._prepare_for_training(net, net.module, net.callbacks, data, plan, y_split)
                 net.fit(data, y_split)
         history = net.history

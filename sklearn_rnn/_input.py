@@ -33,6 +33,7 @@ __all__ = [
     "holds_strings",
     "is_sequence",
     "is_table",
+    "sample_list",
 ]
 
 # Characters kept per word: longer words keep their first and last halves.
@@ -53,6 +54,21 @@ _INTERNAL_DIRS = tuple(
 def is_sequence(s):
     """Whether ``s`` is one sequence (list, tuple, array or pandas Series)."""
     return isinstance(s, (list, tuple, np.ndarray)) or (hasattr(s, "iloc") and s.ndim == 1)
+
+
+def sample_list(X):
+    """The samples of ``X`` as a list, when ``X`` is a list of them, else None.
+
+    A list, tuple, pandas Series or 1-D array of objects or strings is a
+    list of samples; tables and 3-D arrays are not.
+    """
+    if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:
+        return list(X)
+    if isinstance(X, (list, tuple)) or (
+        isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUS"
+    ):
+        return list(X)
+    return None
 
 
 def holds_strings(X):

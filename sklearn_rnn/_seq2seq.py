@@ -855,7 +855,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRecurrentEstimator):
     def _scaling_form(self, kind, reset):
         """``scaling`` with "auto" resolved; at predict, the form of the fit."""
         if not reset:
-            return getattr(self, "_scaling", self.scaling)
+            return super()._scaling_form(kind, reset)
         if self.scaling != "auto":
             return self.scaling
         sequences = kind == "sequences" and self.mode == "encoder_decoder"

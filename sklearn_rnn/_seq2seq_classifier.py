@@ -17,7 +17,7 @@ from sklearn_rnn._compat import (
     _fit_context,
     validate_parameter_constraints,
 )
-from sklearn_rnn._input import _caller_stacklevel, is_sequence
+from sklearn_rnn._input import _caller_stacklevel, is_sequence, sample_list
 from sklearn_rnn._runtime import recurrent_work
 from sklearn_rnn._sequence_metrics import sequence_accuracy_score
 from sklearn_rnn._sequences import as_ragged
@@ -413,13 +413,8 @@ class Seq2SeqClassifier(TransformerMixin, BaseRecurrentEstimator):
         """
         if isinstance(X, str):
             raise TypeError("X is a single string; give a list of samples, e.g. [text].")
-        if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:
-            items = list(X)
-        elif isinstance(X, (list, tuple)) or (
-            isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "OUS"
-        ):
-            items = list(X)
-        else:
+        items = sample_list(X)
+        if items is None:
             return X
         first = next((i for i, s in enumerate(items) if isinstance(s, str)), None)
         if first is None:

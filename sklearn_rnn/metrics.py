@@ -21,7 +21,7 @@ from sklearn_rnn._sequence_metrics import (
     token_error_rate,
     token_error_rate_scorer,
 )
-from sklearn_rnn._sequences import check_sequences
+from sklearn_rnn._sequences import _check_finite, check_sequences
 from sklearn_rnn._tagging_metrics import (
     entity_f1_score,
     entity_f1_scorer,
@@ -76,10 +76,7 @@ def _scalar_list(y):
 def _finite(y, name):
     """``y`` as float64, with the errors of ``check_sequences`` for NaN and infinity."""
     a = np.asarray(y, dtype=np.float64)
-    if np.isnan(a).any():
-        raise ValueError(f"Input {name} contains NaN. Remove or impute missing values.")
-    if not np.isfinite(a).all():
-        raise ValueError(f"Input {name} contains infinity.")
+    _check_finite(a, name)
     return a
 
 
